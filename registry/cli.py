@@ -1,0 +1,205 @@
+"""The `telemetry-registry` command: `main(argv) -> exit code`, one small function per command.
+
+Exit codes: 0 success; 1 problems found in the input (rule violations, unreadable files);
+2 usage or configuration errors; 3 an unexpected error (the traceback goes to a log file whose
+path is printed); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+
+from registry import __version__
+from registry.config import ConfigError, Settings, load_settings
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; exits 2 with the message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="telemetry-registry",
+        description="Govern, check and publish a registry of versioned event schemas.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="pyproject.toml (its [tool.telemetry-registry] table) or a TOML file of settings; "
+        "default: the nearest pyproject.toml",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    lint = commands.add_parser("lint", help="check schema files against the registry's rules")
+    lint.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the tree)")
+    _add_format(lint, ("text", "json", "github"))
+    lint.set_defaults(run=run_lint)
+
+    rules = commands.add_parser("rules", help="list the lint rules")
+    _add_format(rules, ("text", "json", "markdown"))
+    rules.set_defaults(run=run_rules)
+
+    iglu = commands.add_parser("import-iglu", help="convert Iglu self-describing schemas")
+    iglu.add_argument("source", type=Path, help="a folder of Iglu schemas")
+    iglu.add_argument("dest", type=Path, help="the schema tree to write into")
+    iglu.add_argument("--base-url", help="base URL of the `$id`s (default: the configured one)")
+    iglu.set_defaults(run=run_import_iglu)
+    return parser
+
+
+def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code; never raises for a user's mistake."""
+    try:
+        args = build_parser().parse_args(argv)
+        settings = load_settings(args.config) if args.config else load_settings()
+        run: Command = args.run
+        return run(args, settings)
+    except SystemExit as exit_:  # --help and --version
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    except (UsageError, ConfigError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    handle, log_path = tempfile.mkstemp(prefix="telemetry-registry-", suffix=".log")
+    with os.fdopen(handle, "w", encoding="utf-8") as log:
+        log.write(traceback.format_exc())
+    print(
+        f"error: an unexpected {type(error).__name__}: {error}\n"
+        f"The details are in {log_path}; please include that file when reporting the problem.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def display(path: Path) -> str:
+    """A path as a person would type it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(path)
+
+
+# -- lint ---------------------------------------------------------------------------------
+
+
+def run_lint(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.lint import has_errors, lint
+    from registry.report import render
+    from registry.sources import Snapshot, load_folder, snapshot_of
+
+    root = settings.schema_root.resolve()
+    findings = []
+    checked = 0
+    inside: list[PurePosixPath] = []
+    for path in args.paths or [settings.schema_root]:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+        resolved = path.resolve()
+        if resolved == root or root in resolved.parents:
+            inside.append(PurePosixPath(resolved.relative_to(root).as_posix()))
+            continue
+        if path.is_dir():
+            snapshot: Snapshot = load_folder(
+                path, max_bytes=settings.max_file_bytes, display=display(path)
+            )
+        else:
+            snapshot = snapshot_of(
+                [(path, PurePosixPath(path.name))],
+                root=display(path.parent),
+                max_bytes=settings.max_file_bytes,
+            )
+        checked += len(snapshot.schemas) + len(snapshot.failures)
+        findings.extend(lint(snapshot, settings))
+    if inside:
+        tree = load_folder(root, max_bytes=settings.max_file_bytes, display=display(root))
+        every_file = [s.rel_path for s in tree.schemas] + [f.rel_path for f in tree.failures]
+        wanted = {
+            rel_path
+            for rel_path in every_file
+            if any(_within(rel_path, chosen) for chosen in inside)
+        }
+        checked += len(wanted)
+        findings.extend(lint(tree, settings, only=wanted))
+    sys.stdout.write(render(findings, args.format, checked=checked))
+    return EXIT_PROBLEMS if has_errors(findings) else EXIT_OK
+
+
+def _within(path: PurePosixPath, chosen: PurePosixPath) -> bool:
+    return chosen == PurePosixPath(".") or path == chosen or chosen in path.parents
+
+
+# -- rules --------------------------------------------------------------------------------
+
+
+def run_rules(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from registry.lint import RULES
+
+    rows = [
+        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary) for rule in RULES
+    ]
+    if args.format == "json":
+        keys = ("id", "severity", "summary")
+        print(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2))
+    elif args.format == "markdown":
+        print("| rule | severity | what it requires |\n| --- | --- | --- |")
+        for rule_id, severity, text in rows:
+            print(f"| `{rule_id}` | {severity} | {text} |")
+    else:
+        width = max(len(rule_id) for rule_id, _, _ in rows)
+        for rule_id, severity, text in rows:
+            print(f"{rule_id:<{width}}  {severity:<7}  {text}")
+    return EXIT_OK
+
+
+# -- import-iglu --------------------------------------------------------------------------
+
+
+def run_import_iglu(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.config import parse_base_url
+    from registry.iglu import import_iglu
+
+    if not args.source.is_dir():
+        raise UsageError(f"{args.source}: not a folder")
+    base_url = parse_base_url(args.base_url, "--base-url") if args.base_url else settings.base_url
+    result = import_iglu(args.source, args.dest, base_url)
+    for skipped in result.skipped:
+        print(f"skipped {display(skipped.path)}: {skipped.reason}", file=sys.stderr)
+    print(
+        f"imported {len(result.written)} schemas into {display(args.dest)}; "
+        f"{len(result.skipped)} files skipped"
+    )
+    return EXIT_OK

@@ -1,0 +1,198 @@
+"""The one place validators are built: dialects, a crawled `referencing.Registry`, no network.
+
+jsonschema fetches unknown `$ref`s over the network unless told otherwise. Every validator in this
+project is built here, over an explicit registry whose `retrieve` never leaves the registry:
+a reference outside it fails with an error that says what to do, and nothing is fetched.
+
+A schema version is registered under its version URI (`$id/<version>.json`, where publishing puts
+it) and the bare `$id` names the latest version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
+from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
+
+from registry.model import JSON, EventSchema, SchemaRef
+
+IGLU_SELF_DESCRIBING = (
+    "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0"
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A JSON Schema draft: the validator class and the `referencing` specification for it."""
+
+    name: str
+    validator: type[Validator]
+    specification: referencing.Specification[Any]
+
+
+DRAFT4 = Dialect("draft-04", jsonschema.Draft4Validator, referencing.jsonschema.DRAFT4)
+DRAFT6 = Dialect("draft-06", jsonschema.Draft6Validator, referencing.jsonschema.DRAFT6)
+DRAFT7 = Dialect("draft-07", jsonschema.Draft7Validator, referencing.jsonschema.DRAFT7)
+DRAFT201909 = Dialect(
+    "2019-09", jsonschema.Draft201909Validator, referencing.jsonschema.DRAFT201909
+)
+DRAFT202012 = Dialect(
+    "2020-12", jsonschema.Draft202012Validator, referencing.jsonschema.DRAFT202012
+)
+DEFAULT_DIALECT = DRAFT7
+"""Schemas without `$schema` are read as draft 7, as jupyter_telemetry and Confluent do."""
+
+_DIALECTS: dict[str, Dialect] = {
+    "http://json-schema.org/draft-04/schema": DRAFT4,
+    "http://json-schema.org/draft-06/schema": DRAFT6,
+    "http://json-schema.org/draft-07/schema": DRAFT7,
+    "https://json-schema.org/draft/2019-09/schema": DRAFT201909,
+    "https://json-schema.org/draft/2020-12/schema": DRAFT202012,
+    # Iglu's self-describing meta-schema extends draft 4 with a `self` block.
+    IGLU_SELF_DESCRIBING: DRAFT4,
+}
+
+
+class UnknownDialect(ValueError):
+    """A `$schema` this registry does not know."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        known = ", ".join(sorted(_DIALECTS))
+        super().__init__(f"unknown `$schema` {uri!r}; use one of: {known}")
+
+
+def dialect_of(body: Mapping[str, JSON]) -> Dialect:
+    """The draft a schema is written in, from its `$schema`; raise UnknownDialect."""
+    uri = body.get("$schema")
+    if uri is None:
+        return DEFAULT_DIALECT
+    if not isinstance(uri, str):
+        raise UnknownDialect(repr(uri))
+    dialect = _DIALECTS.get(uri.rstrip("#"))
+    if dialect is None:
+        raise UnknownDialect(uri)
+    return dialect
+
+
+def dialect_or_default(body: Mapping[str, JSON]) -> Dialect:
+    try:
+        return dialect_of(body)
+    except UnknownDialect:
+        return DEFAULT_DIALECT
+
+
+def version_uri(ref: SchemaRef) -> str:
+    """The URI of one version: where publishing puts it, and what a pinned `$ref` names."""
+    return f"{ref.id.rstrip('/')}/{ref.version}.json"
+
+
+class ReferenceOutsideRegistry(LookupError):
+    """A `$ref` to something this registry does not hold; nothing was fetched.
+
+    referencing wraps it in `Unretrievable`, whose `__cause__` it then is.
+    """
+
+    def __init__(self, uri: str, base_url: str) -> None:
+        super().__init__(uri)
+        self.uri = uri
+        self.base_url = base_url
+
+    def __str__(self) -> str:
+        if self.base_url and self.uri.startswith(self.base_url):
+            return (
+                f"{self.uri} is under this registry's base URL but no schema version has that "
+                "URI; pin a version that exists (`$id/<version>.json`) or add the schema"
+            )
+        return (
+            f"{self.uri} is outside this registry ({self.base_url or 'no base URL'}); "
+            "references may only name local definitions or schemas in this registry"
+        )
+
+
+def refuse_retrieval(base_url: str) -> Callable[[str], referencing.Resource[Any]]:
+    """A `retrieve` for referencing that never fetches: anything unknown is an error."""
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        raise ReferenceOutsideRegistry(uri, base_url)
+
+    return retrieve
+
+
+def build_registry(
+    schemas: Iterable[EventSchema],
+    *,
+    base_url: str = "",
+    retrieve: Callable[[str], referencing.Resource[Any]] | None = None,
+) -> referencing.Registry[Any]:
+    """A crawled registry holding every version (by version URI) and each latest (by `$id`)."""
+    resources: list[tuple[str, referencing.Resource[Any]]] = []
+    latest: dict[str, tuple[EventSchema, referencing.Resource[Any]]] = {}
+    for schema in schemas:
+        ref = schema.ref
+        if ref is None:
+            continue
+        resource = resource_of(schema.body)
+        resources.append((version_uri(ref), resource))
+        current = latest.get(ref.id)
+        if current is None or (current[0].version is not None and current[0].version < ref.version):
+            latest[ref.id] = (schema, resource)
+    registry: referencing.Registry[Any] = referencing.Registry(
+        retrieve=retrieve or refuse_retrieval(base_url)  # type: ignore[call-arg]
+    )
+    registry = registry.with_resources(resources).crawl()
+    return registry.with_resources((schema_id, res) for schema_id, (_, res) in latest.items())
+
+
+def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:
+    return dialect_or_default(body).specification.create_resource(body)
+
+
+def validator_for(
+    body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
+) -> Validator:
+    """A validator for one schema body, resolving `$ref`s only through `registry`."""
+    if registry is None:
+        registry = referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
+    validator: Validator = dialect_or_default(body).validator(body, registry=registry)
+    return validator
+
+
+def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:
+    """The ways `body` breaks its draft's metaschema (none for a valid schema).
+
+    A compiled validator answers the common case, a valid schema, quickly; jsonschema then
+    explains an invalid one, so messages read the same whichever path ran.
+    """
+    fast, reference = _metaschema_validators(dialect.name)
+    if fast.is_valid(body):
+        return iter(())
+    errors: Iterator[ValidationError] = reference.iter_errors(body)
+    return errors
+
+
+@cache
+def _metaschema_validators(name: str) -> tuple[Any, Validator]:
+    dialect = _BY_NAME[name]
+    metaschema = dialect.validator.META_SCHEMA
+    compiled = _COMPILED[name](metaschema)
+    return compiled, dialect.validator(metaschema)
+
+
+_BY_NAME = {d.name: d for d in (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)}
+_COMPILED: dict[str, Any] = {
+    "draft-04": jsonschema_rs.Draft4Validator,
+    "draft-06": jsonschema_rs.Draft6Validator,
+    "draft-07": jsonschema_rs.Draft7Validator,
+    "2019-09": jsonschema_rs.Draft201909Validator,
+    "2020-12": jsonschema_rs.Draft202012Validator,
+}

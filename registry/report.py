@@ -1,0 +1,82 @@
+"""Reporters: findings as text for people, JSON for tools, annotations for GitHub workflows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from registry.model import Finding, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def render(findings: Sequence[Finding], fmt: str, *, checked: int) -> str:
+    """Render findings in one of FORMATS; `checked` is how many files were read."""
+    if fmt == "json":
+        return render_json(findings, checked=checked)
+    if fmt == "github":
+        return render_github(findings)
+    return render_text(findings, checked=checked)
+
+
+def summary(findings: Sequence[Finding], *, checked: int) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    files = len({f.path for f in findings})
+    if not findings:
+        return f"{_plural(checked, 'file')} checked: no problems."
+    return (
+        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+        f"{_plural(files, 'file')} ({checked} checked)."
+    )
+
+
+def render_text(findings: Sequence[Finding], *, checked: int) -> str:
+    lines = []
+    for finding in findings:
+        where = finding.path + (f":{finding.line}" if finding.line else "")
+        lines.append(f"{where}: {finding.severity.value} [{finding.rule}] {finding.message}")
+        lines.append(f"    hint: {finding.hint}")
+    lines.append(summary(findings, checked=checked))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding], *, checked: int) -> str:
+    document = {
+        "findings": [
+            {**asdict(finding), "severity": finding.severity.value} for finding in findings
+        ],
+        "summary": {
+            "checked": checked,
+            "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+            "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+        },
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one `::error` or `::warning` line per finding."""
+    lines = []
+    for finding in findings:
+        level = "error" if finding.severity is Severity.ERROR else "warning"
+        props = [f"file={_escape_property(finding.path)}"]
+        if finding.line:
+            props.append(f"line={finding.line}")
+        props.append(f"title={_escape_property(finding.rule)}")
+        text = _escape_data(f"{finding.message}. Hint: {finding.hint}")
+        lines.append(f"::{level} {','.join(props)}::{text}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -1,0 +1,130 @@
+"""Snapshots of a schema tree, and loading them from a folder.
+
+A Snapshot is every schema version of a registry at one moment, plus the files that could not
+be read. A baseline (a git revision) and a head (the working tree) are just two snapshots.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from registry.model import EventSchema, SchemaRef
+from registry.schemafile import SCHEMA_SUFFIXES, SchemaLoadError, read_schema, too_large
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A file under the schema root that is not a usable schema."""
+
+    rel_path: PurePosixPath
+    error: SchemaLoadError
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every schema version in a tree, grouped by `$id` and ordered by version.
+
+    `root` is how paths are shown to people (a folder, or `REV:folder` for git).
+    """
+
+    root: str
+    schemas: tuple[EventSchema, ...]
+    failures: tuple[LoadFailure, ...] = ()
+
+    def display_path(self, rel_path: PurePosixPath) -> str:
+        """The path of a file as a person would type it."""
+        return f"{self.root.rstrip('/')}/{rel_path}" if self.root else str(rel_path)
+
+    @cached_property
+    def by_ref(self) -> dict[SchemaRef, EventSchema]:
+        """Each (`$id`, version) to its schema; the first file wins when two claim one."""
+        found: dict[SchemaRef, EventSchema] = {}
+        for schema in self.schemas:
+            ref = schema.ref
+            if ref is not None and ref not in found:
+                found[ref] = schema
+        return found
+
+    @cached_property
+    def by_id(self) -> dict[str, tuple[EventSchema, ...]]:
+        """Each `$id` to its versions, oldest first."""
+        groups: dict[str, list[EventSchema]] = {}
+        for ref, schema in self.by_ref.items():
+            groups.setdefault(ref.id, []).append(schema)
+        return {
+            schema_id: tuple(sorted(group, key=lambda s: s.version.key if s.version else ()))
+            for schema_id, group in sorted(groups.items())
+        }
+
+    def versions(self, schema_id: str) -> tuple[EventSchema, ...]:
+        return self.by_id.get(schema_id, ())
+
+    def latest(self, schema_id: str) -> EventSchema | None:
+        versions = self.versions(schema_id)
+        return versions[-1] if versions else None
+
+    def get(self, ref: SchemaRef) -> EventSchema | None:
+        return self.by_ref.get(ref)
+
+
+def iter_schema_files(root: Path) -> Iterator[Path]:
+    """Schema files below `root` in a stable order, skipping hidden folders and files."""
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith(".") and name.endswith(SCHEMA_SUFFIXES):
+                yield Path(folder, name)
+
+
+def load_file(path: Path, rel_path: PurePosixPath, max_bytes: int) -> EventSchema | LoadFailure:
+    """Load one file; a file that cannot be read or parsed becomes a LoadFailure."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return LoadFailure(rel_path, too_large(size, max_bytes))
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        return LoadFailure(
+            rel_path,
+            SchemaLoadError(
+                "parse-error",
+                f"the file cannot be read ({error.strerror})",
+                "check the file's permissions",
+            ),
+        )
+    try:
+        return read_schema(rel_path, data, max_bytes=max_bytes)
+    except SchemaLoadError as error:
+        return LoadFailure(rel_path, error)
+
+
+def load_folder(root: Path, *, max_bytes: int = 1_000_000, display: str | None = None) -> Snapshot:
+    """Load every schema file below `root`."""
+    return snapshot_of(
+        (
+            (path, PurePosixPath(path.relative_to(root).as_posix()))
+            for path in iter_schema_files(root)
+        ),
+        root=display if display is not None else str(root),
+        max_bytes=max_bytes,
+    )
+
+
+def snapshot_of(
+    files: Iterable[tuple[Path, PurePosixPath]], *, root: str, max_bytes: int
+) -> Snapshot:
+    """Load the given files (path on disk, path below the root) into one Snapshot."""
+    schemas: list[EventSchema] = []
+    failures: list[LoadFailure] = []
+    for path, rel_path in files:
+        loaded = load_file(path, rel_path, max_bytes)
+        if isinstance(loaded, LoadFailure):
+            failures.append(loaded)
+        else:
+            schemas.append(loaded)
+    return Snapshot(root=root, schemas=tuple(schemas), failures=tuple(failures))
