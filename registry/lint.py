@@ -85,7 +85,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "id-matches-path",
-        "The file's path below the schema root is `<$id below the base URL>/<version>.<ext>`.",
+        "The file's folder below the schema root is its `$id` below the base URL.",
         "move the file, or correct its `$id`",
     ),
     Rule("version-present", "The schema has a `version`.", "add `version: 1` (or `1.0.0`)"),
@@ -240,15 +240,13 @@ def check_id(schema: EventSchema, context: Context) -> Iterator[Problem]:
     if not raw.startswith(base) or raw == base:
         yield Problem("id-under-base", f"`$id` {raw!r} is not under the base URL {base!r}", "/$id")
         return
-    if schema.version is None:
-        return
-    expected = PurePosixPath(raw[len(base) :]) / f"{schema.version}{schema.rel_path.suffix}"
-    if schema.rel_path != expected:
+    expected = PurePosixPath(raw[len(base) :])
+    if schema.rel_path.parent != expected:
         yield Problem(
             "id-matches-path",
-            f"the file is at {schema.rel_path} but its `$id` and version place it at {expected}",
+            f"the file is in {schema.rel_path.parent}/ but its `$id` places it in {expected}/",
             "/$id",
-            f"move the file to {expected} below the schema root, or correct its `$id`",
+            f"move the file to {expected}/ below the schema root, or correct its `$id`",
         )
 
 

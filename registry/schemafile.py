@@ -128,7 +128,7 @@ def _read_json(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]
 
     @cache
     def lines() -> dict[str, int]:
-        return _yaml_lines(text)
+        return _json_lines(text)
 
     def line_of(pointer: str) -> int | None:
         return lines().get(pointer)
@@ -182,16 +182,51 @@ def _not_a_mapping(body: object) -> SchemaLoadError:
     )
 
 
-def _yaml_lines(text: str) -> dict[str, int]:
-    """Lines of every key, read through YAML (JSON is YAML); empty if YAML cannot read it."""
-    loader = _SchemaLoader(text)
-    try:
-        node = loader.get_single_node()
-        return _node_lines(node) if node is not None else {}
-    except (yaml.YAMLError, SchemaLoadError, RecursionError):
-        return {}
-    finally:
-        loader.dispose()
+_JSON_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:\n]|[^\s{}\[\],:"]+')
+
+
+def _json_lines(text: str) -> dict[str, int]:
+    """Lines of every key and array item of (already valid) JSON text, in one scan."""
+    lines: dict[str, int] = {"": 1}
+    line = 1
+    # one frame per open container: [pointer, is_object, key or index, expecting a key]
+    stack: list[list[Any]] = []
+
+    def value_starts() -> str:
+        if not stack:
+            return ""
+        pointer, is_object, slot, _ = stack[-1]
+        child = pointer_join(pointer, slot)
+        if not is_object:
+            lines[child] = line
+        return child
+
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            line += 1
+        elif token in "{[":
+            child = value_starts()
+            if not stack:
+                lines[""] = line
+            stack.append([child, token == "{", 0, token == "{"])
+        elif token in "}]":
+            stack.pop()
+        elif token == ":":
+            stack[-1][3] = False
+        elif token == ",":
+            frame = stack[-1]
+            if frame[1]:
+                frame[3] = True
+            else:
+                frame[2] += 1
+        elif token[0] == '"' and stack and stack[-1][1] and stack[-1][3]:
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            stack[-1][2] = key
+            lines[pointer_join(stack[-1][0], key)] = line
+        else:
+            value_starts()
+    return lines
 
 
 def _node_lines(root: yaml.Node) -> dict[str, int]:
