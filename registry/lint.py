@@ -21,6 +21,7 @@ import referencing.exceptions
 from registry.config import Settings
 from registry.model import EventSchema, Finding, Severity, Version, VersionError, pointer_join
 from registry.refs import (
+    ReferenceOutsideRegistry,
     UnknownDialect,
     build_registry,
     dialect_of,
@@ -311,8 +312,15 @@ def check_subschemas(schema: EventSchema, context: Context) -> Iterator[Problem]
     """Rules that apply to every subschema: descriptions, patterns, categories, `$ref`s."""
     vocabulary = context.settings.categories
     resolver: Resolver[Any] | None = None
+
+    def lookup(ref: str) -> Any:
+        nonlocal resolver
+        if resolver is None:
+            resolver = context.references.resolver_with_root(resource_of(schema.body))
+        return resolver.lookup(ref).contents
+
     for pointer, node in subschemas(schema.body):
-        if _is_property(pointer) and not _is_documented(node):
+        if _is_property(pointer) and not _is_documented(node, lookup):
             yield Problem(
                 "property-description",
                 f"property {pointer.rsplit('/', 1)[1]!r} has no `description`",
@@ -339,9 +347,7 @@ def check_subschemas(schema: EventSchema, context: Context) -> Iterator[Problem]
             yield from _check_categories(node["categories"], vocabulary, pointer)
         ref = node.get("$ref")
         if isinstance(ref, str):
-            if resolver is None:
-                resolver = context.references.resolver_with_root(resource_of(schema.body))
-            yield from _check_ref(ref, pointer + "/$ref", schema, context, resolver)
+            yield from _check_ref(ref, pointer + "/$ref", schema, context, lookup)
 
 
 def _is_property(pointer: str) -> bool:
@@ -349,9 +355,22 @@ def _is_property(pointer: str) -> bool:
     return len(parent) == 3 and parent[1] == "properties"
 
 
-def _is_documented(node: Mapping[str, Any]) -> bool:
-    description = node.get("description")
-    return (isinstance(description, str) and bool(description.strip())) or "$ref" in node
+def _has_description(node: Any) -> bool:
+    description = node.get("description") if isinstance(node, Mapping) else None
+    return isinstance(description, str) and bool(description.strip())
+
+
+def _is_documented(node: Mapping[str, Any], lookup: Callable[[str], Any]) -> bool:
+    """Described here, or a `$ref` to a described definition (broken refs are reported apart)."""
+    if _has_description(node):
+        return True
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return False
+    try:
+        return _has_description(lookup(ref))
+    except referencing.exceptions.Unresolvable:
+        return True
 
 
 def _regex_problem(pattern: str) -> str:
@@ -383,7 +402,7 @@ def _check_ref(
     pointer: str,
     schema: EventSchema,
     context: Context,
-    resolver: Resolver[Any],
+    lookup: Callable[[str], Any],
 ) -> Iterator[Problem]:
     base = context.settings.base_url
     target, _fragment = urldefrag(urljoin(schema.id or "", ref))
@@ -395,10 +414,24 @@ def _check_ref(
         )
         return
     try:
-        resolver.lookup(ref)
+        lookup(ref)
     except referencing.exceptions.Unresolvable as error:
-        reason = error.__cause__ or error
+        cause = _root_cause(error)
+        if isinstance(cause, referencing.exceptions.PointerToNowhere):
+            reason = f"the pointer {cause.ref!r} names nothing in the schema it points into"
+        else:
+            reason = str(cause)
         yield Problem("ref-resolves", f"`$ref` {ref!r} does not resolve: {reason}", pointer)
+
+
+def _root_cause(error: BaseException) -> BaseException:
+    """referencing wraps our retrieval error in its own; the innermost one of either explains."""
+    cause = error.__cause__
+    while cause is not None:
+        if isinstance(cause, (ReferenceOutsideRegistry, referencing.exceptions.Unresolvable)):
+            error = cause
+        cause = cause.__cause__
+    return error
 
 
 CHECKS: tuple[Check, ...] = (

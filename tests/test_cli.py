@@ -68,7 +68,9 @@ def test_text_output_names_file_line_rule_and_hint(capsys: pytest.CaptureFixture
 
 
 def test_github_format_writes_workflow_annotations(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["lint", str(FIXTURES / "bad" / "title-present"), "--format", "github"], capsys)
+    code, out, _ = run(
+        ["lint", str(FIXTURES / "bad" / "title-present"), "--format", "github"], capsys
+    )
     assert code == 1
     (line,) = out.splitlines()
     assert line.startswith("::error file=")

@@ -49,7 +49,10 @@ policy = "lenient"
 """,
         )
     )
-    assert settings.for_event("https://events.example.org/schemas/other/x").compatibility is Mode.FORWARD
+    assert (
+        settings.for_event("https://events.example.org/schemas/other/x").compatibility
+        is Mode.FORWARD
+    )
     lab = settings.for_event("https://events.example.org/schemas/lab/open")
     assert (lab.compatibility, lab.policy) == (Mode.FULL, "strict")
     cell = settings.for_event("https://events.example.org/schemas/lab/cell")

@@ -14,9 +14,7 @@ from registry.sources import load_folder
 from tests.conftest import FIXTURES
 
 BASE = "https://events.example.org/schemas/"
-LENIENT = Settings(
-    rules={rule: Severity.OFF for rule in ("title-present", "property-description")}
-)
+LENIENT = Settings(rules={rule: Severity.OFF for rule in ("title-present", "property-description")})
 
 
 def test_iglu_schemas_become_versioned_schemas_of_this_layout(tmp_path: Path) -> None:

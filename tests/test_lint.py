@@ -96,4 +96,14 @@ def test_a_ref_to_a_registry_schema_resolves_through_the_snapshot() -> None:
 
 def test_categories_follow_the_configured_vocabulary() -> None:
     folder = BAD / "categories-vocabulary"
-    assert lint_folder(folder, Settings(categories=("unrestricted", "user-identifier", "top-secret"))) == []
+    assert (
+        lint_folder(folder, Settings(categories=("unrestricted", "user-identifier", "top-secret")))
+        == []
+    )
+
+
+def test_a_ref_property_is_documented_only_when_its_target_is() -> None:
+    findings = lint_folder(BAD / "property-description")
+    assert sorted(f.pointer for f in findings) == ["/properties/count", "/properties/owner"]
+    # the good tree's `user` property is a bare `$ref` to a described definition
+    assert lint_folder(FIXTURES / "good") == []

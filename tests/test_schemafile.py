@@ -93,8 +93,9 @@ def test_a_file_over_the_limit_is_refused_before_parsing() -> None:
 printable = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=5)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | printable | st.just('q"\\\n'),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(printable, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(printable, children, max_size=4)
+    ),
     max_leaves=20,
 )
 
