@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from registry.serve import RegistryRequestHandler, make_server, server_url
@@ -60,6 +61,11 @@ class MisbehavingHandler(RegistryRequestHandler):
             return
         super().do_GET()
 
+    def send_head(self) -> Any:
+        if self.behaviour.modes.get(urlsplit(self.path).path) == "no-etag":
+            return SimpleHTTPRequestHandler.send_head(self)
+        return super().send_head()
+
     def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
@@ -107,6 +113,6 @@ def start(root: Path) -> Loopback:
     behaviour = Behaviour()
     handler = type("Handler", (MisbehavingHandler,), {"behaviour": behaviour})
     server = make_server(root, 0, handler=handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     return Loopback(root, server, behaviour, thread)
