@@ -99,7 +99,8 @@ class RegistryClient:
 
     `ttl` is how long (seconds) a fetched index is used before it is revalidated; `timeout`
     bounds each HTTP attempt and `retries` more attempts follow a transient failure, with
-    `backoff` seconds doubling between them. `offline=True` reads only the cache. The cache
+    `backoff` seconds doubling between them. `offline=True` never uses the network: it reads
+    the cache (and a local folder, which needs no network). The cache
     lives in `cache_dir`, else `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder.
     One client may be shared between threads.
     """
@@ -232,7 +233,7 @@ class RegistryClient:
                     return _parse_schema(cached.body, url)
                 except InvalidResponse:
                     pass
-        if self.offline:
+        if self.offline and self._cache is not None:
             raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
         try:
             response = self._source.fetch(path)
@@ -255,7 +256,7 @@ class RegistryClient:
         if cached is not None and (self.offline or time.time() - cached.checked_at < self.ttl):
             assert value is not None
             return value
-        if self.offline:
+        if self.offline and self._cache is not None:
             raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
         try:
             response = self._source.fetch(

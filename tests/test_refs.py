@@ -7,7 +7,12 @@ import jsonschema
 import pytest
 import referencing.exceptions
 
-from registry.refs import ReferenceOutsideRegistry, retrieving_registry, validator_for
+from registry.refs import (
+    ReferenceOutsideRegistry,
+    compiled_check,
+    retrieving_registry,
+    validator_for,
+)
 
 BASE = "https://events.example.org/schemas/"
 ADDRESS = {
@@ -48,3 +53,18 @@ def test_retrieving_registry_refuses_other_hosts_without_calling_fetch() -> None
         assert isinstance(caught.value.__cause__, ReferenceOutsideRegistry)
         assert caught.value.__cause__.uri == uri
     assert asked == []
+
+
+def test_compiled_check_agrees_with_the_reference_validator_and_never_fetches() -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"path": {"$ref": "#/$defs/path"}},
+        "$defs": {"path": {"type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))"}},
+    }
+    check = compiled_check(schema)
+    reference = validator_for(schema)
+    for instance in ({"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []):
+        assert check(instance) == reference.is_valid(instance), instance
+    with pytest.raises(ValueError, match="elsewhere"):
+        compiled_check({"$ref": "https://elsewhere.example.com/x.json"})
