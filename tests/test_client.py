@@ -259,8 +259,9 @@ def test_html_or_truncated_responses_are_a_clear_error(
 
 def test_a_url_without_an_index_says_where_to_point(served: Loopback, tmp_path: Path) -> None:
     registry = RegistryClient(served.url + "elsewhere/", cache_dir=tmp_path / "cache")
-    with pytest.raises(RegistryUnavailable, match="404"):
+    with pytest.raises(RegistryUnavailable, match="404") as caught:
         registry.index()
+    assert "folder that holds index.json" in caught.value.reason
 
 
 def test_a_corrupt_cache_entry_is_discarded_and_fetched_again(

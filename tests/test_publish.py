@@ -273,3 +273,13 @@ def test_the_imported_iglu_corpus_publishes_and_reads_back(shared: Path, tmp_pat
     for schema_id, versions in list(snapshot.by_id.items())[::50]:
         assert client.get(schema_id) == dict(versions[-1].body)
         assert client.get(schema_id, versions[0].version) == dict(versions[0].body)
+
+
+def test_cli_publish_without_a_schema_root_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.telemetry-registry]\n", encoding="utf-8")
+    assert main(["publish"]) == 2
+    assert "the schema root is not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "public").exists()
