@@ -302,8 +302,9 @@ class RegistryClient:
             return value
         value = parse(response.body, url)
         if self._cache is not None:
-            entry = CacheEntry(url, response.body, time.time(), response.etag)
-            self._cache.store(replace(entry, last_modified=response.last_modified))
+            self._cache.store(
+                CacheEntry(url, response.body, time.time(), response.etag, response.last_modified)
+            )
         return value
 
     def _cached(

@@ -287,4 +287,7 @@ def _swap_in(staging: Path, out: Path) -> None:
     except BaseException:
         os.rename(retired, out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if retired.is_symlink():
+        retired.unlink()
+    else:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -283,3 +283,13 @@ def test_cli_publish_without_a_schema_root_is_a_usage_error(
     assert main(["publish"]) == 2
     assert "the schema root is not a folder" in capsys.readouterr().err
     assert not (tmp_path / "public").exists()
+
+
+def test_republishing_through_a_symlinked_output_leaves_nothing_behind(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), real)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), link)
+    assert tree_bytes(link) == tree_bytes(real)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
