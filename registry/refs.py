@@ -128,6 +128,24 @@ def refuse_retrieval(base_url: str) -> Callable[[str], referencing.Resource[Any]
     return retrieve
 
 
+def retrieving_registry(
+    base_url: str, fetch: Callable[[str], Mapping[str, JSON]]
+) -> referencing.Registry[Any]:
+    """A registry that fetches, on demand, the schemas under `base_url` through `fetch`.
+
+    `fetch(uri)` receives a URI under `base_url` (fragment removed) and returns the schema body;
+    a URI anywhere else raises ReferenceOutsideRegistry before `fetch` is called, so a schema
+    can never make its reader connect to another host.
+    """
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        if not base_url or not uri.startswith(base_url):
+            raise ReferenceOutsideRegistry(uri, base_url)
+        return resource_of(fetch(uri))
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+
+
 def build_registry(
     schemas: Iterable[EventSchema],
     *,
@@ -165,6 +183,21 @@ def validator_for(
         registry = referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
     validator: Validator = dialect_or_default(body).validator(body, registry=registry)
     return validator
+
+
+def compiled_check(schema: Mapping[str, JSON]) -> Callable[[JSON], bool]:
+    """A fast yes/no check against `schema` (compiled by jsonschema-rs), for large documents.
+
+    Any `$ref` outside the schema itself is refused, never fetched. Explain a failure with
+    `validator_for`, so messages read the same as everywhere else.
+    """
+    compiled = _COMPILED[dialect_or_default(schema).name](schema, retriever=_refuse_compiled)
+    check: Callable[[JSON], bool] = compiled.is_valid
+    return check
+
+
+def _refuse_compiled(uri: str) -> JSON:
+    raise ReferenceOutsideRegistry(uri, "")
 
 
 def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:
