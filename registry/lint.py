@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import referencing
 import referencing.exceptions
@@ -258,8 +258,11 @@ def _id_format_problem(uri: str) -> str:
     if parts.query or parts.fragment or "#" in uri:
         return "has a query or fragment"
     segments = parts.path.split("/")
-    if any(segment in (".", "..") for segment in segments):
+    decoded = [unquote(segment) for segment in segments]
+    if any(segment in (".", "..") for segment in decoded):
         return "has `.` or `..` segments"
+    if any("/" in segment or "\\" in segment for segment in decoded):
+        return "has an encoded slash or a backslash in a segment"
     if uri.endswith("/"):
         return "ends with a slash"
     if any(segment == "" for segment in segments[1:]):

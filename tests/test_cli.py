@@ -41,12 +41,13 @@ def test_broken_files_give_one_clear_finding_each(
     assert "Traceback" not in out + err
     findings = json.loads(out)["findings"]
     by_file = {Path(f["path"]).relative_to(broken_tree).parts[0]: f["rule"] for f in findings}
-    assert len(findings) == len(by_file) == 7
+    assert len(findings) == len(by_file) == 8
     assert by_file == {
         "bad-yaml": "parse-error",
         "billion-laughs": "yaml-alias",
         "binary": "parse-error",
         "dot-segments": "id-format",
+        "encoded-dots": "id-format",
         "empty": "parse-error",
         "huge": "file-too-large",
         "other-host-ref": "ref-in-registry",
