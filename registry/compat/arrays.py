@@ -33,9 +33,11 @@ HANDLED = frozenset(
 
 def rest_of(node: Node) -> Node | None:
     """What governs the items after the positional ones (None: anything)."""
-    prefix, rest = node.tuple_items
-    if rest is None and node.has("unevaluatedItems") and not (
-        node.assertions & IN_PLACE_APPLICATORS
+    rest = node.tuple_items[1]
+    if (
+        rest is None
+        and node.has("unevaluatedItems")
+        and not (node.assertions & IN_PLACE_APPLICATORS)
     ):
         return node.keyword_child("unevaluatedItems")
     return rest
@@ -63,7 +65,10 @@ def check(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool:
 
 def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     ok = True
-    for keyword, prefix, lower in (("minItems", "MIN_ITEMS", True), ("maxItems", "MAX_ITEMS", False)):
+    for keyword, prefix, lower in (
+        ("minItems", "MIN_ITEMS", True),
+        ("maxItems", "MAX_ITEMS", False),
+    ):
         wanted = sup.count(keyword)
         if wanted is None or (lower and wanted <= 0):
             continue
@@ -74,16 +79,19 @@ def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         if best is not None and (best >= wanted if lower else best <= wanted):
             continue
         old, new = ch.as_old_new(best, wanted)
-        ok = ch.fail(
-            bound_change(prefix, old, new),
-            f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
-            f"holding an array with {'fewer' if lower else 'more'} than {wanted} items",
-            subs,
-            sup,
-            keyword=keyword,
-            sub_value=best,
-            sup_value=wanted,
-        ) and ok
+        ok = (
+            ch.fail(
+                bound_change(prefix, old, new),
+                f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
+                f"holding an array with {'fewer' if lower else 'more'} than {wanted} items",
+                subs,
+                sup,
+                keyword=keyword,
+                sub_value=best,
+                sup_value=wanted,
+            )
+            and ok
+        )
     return ok
 
 
@@ -135,18 +143,21 @@ def _items(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         else:
             kind = "ADDITIONAL_ITEMS_NARROWED" if ch.backward else "ADDITIONAL_ITEMS_EXTENDED"
         keyword = sup.rest_items_keyword if sup.tuple_items[1] is not None else "unevaluatedItems"
-        return ch.fail(
-            kind,
-            f"`{keyword}` at {sup.pointer or '/'} in {ch.reader} restricts items "
-            f"{ch.writer} allowed",
-            f"holding an array with such an item at position {span}",
-            writer,
-            reader_rest,
-            sub_pointer=writer[0].pointer if writer else subs[0].pointer,
-            sup_pointer=reader_rest.pointer,
-            sub_value=writer[0].schema if writer else None,
-            sup_value=reader_rest.schema,
-        ) and False
+        return (
+            ch.fail(
+                kind,
+                f"`{keyword}` at {sup.pointer or '/'} in {ch.reader} restricts items "
+                f"{ch.writer} allowed",
+                f"holding an array with such an item at position {span}",
+                writer,
+                reader_rest,
+                sub_pointer=writer[0].pointer if writer else _anchor(subs, sup) + f"/items/{span}",
+                sup_pointer=reader_rest.pointer,
+                sub_value=writer[0].schema if writer else None,
+                sup_value=reader_rest.schema,
+            )
+            and False
+        )
 
 
 def _item_change(
@@ -156,22 +167,30 @@ def _item_change(
     if positional_writer:
         # the writer lists a position that the reader covers only by its rest schema
         if ch.backward:
-            kind = "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL" if reader.is_false else (
-                "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+                if reader.is_false
+                else ("ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
         else:
-            kind = "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL" if reader.is_false else (
-                "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL"
+                if reader.is_false
+                else ("ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
     else:
         open_rest = all(r is None or r.is_true for r in writer_rest)
         if ch.backward:
-            kind = "ITEM_ADDED_TO_OPEN_CONTENT_MODEL" if open_rest else (
-                "ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "ITEM_ADDED_TO_OPEN_CONTENT_MODEL"
+                if open_rest
+                else ("ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
         else:
-            kind = "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL" if open_rest else (
-                "ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL"
+                if open_rest
+                else ("ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
     writer = tuple(i for n in subs if (i := item_at(n, index)) is not None)
     return ch.fail(
@@ -181,7 +200,7 @@ def _item_change(
         f"holding such an item at position {index}",
         writer,
         reader,
-        sub_pointer=writer[0].pointer if writer else f"{subs[0].pointer}/items/{index}",
+        sub_pointer=writer[0].pointer if writer else _anchor(subs, sup) + f"/items/{index}",
         sup_pointer=reader.pointer,
     )
 
@@ -222,26 +241,33 @@ def _contains(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                 proven = True
         if not proven:
             has = any(n.has("contains") for n in subs)
-            kind = "CONTAINS_CHANGED" if has else (
-                "CONTAINS_ADDED" if ch.backward else "CONTAINS_REMOVED"
+            kind = (
+                "CONTAINS_CHANGED"
+                if has
+                else ("CONTAINS_ADDED" if ch.backward else "CONTAINS_REMOVED")
             )
             if has and all(
-                json_equal(n.get("contains"), sup.get("contains")) for n in subs if n.has("contains")
+                json_equal(n.get("contains"), sup.get("contains"))
+                for n in subs
+                if n.has("contains")
             ):
                 mine_least = next(
                     (n.count("minContains") for n in subs if n.has("minContains")), None
                 )
                 old, new = ch.as_old_new(1 if mine_least is None else mine_least, needed)
                 kind = bound_change("MIN_CONTAINS", old, new)
-            ok = ch.fail(
-                kind,
-                f"`contains` at {sup.pointer or '/'} in {ch.reader} asks for at least {needed} "
-                f"matching items, which {ch.writer} did not guarantee",
-                "holding an array without enough such items",
-                subs,
-                sup,
-                keyword="contains",
-            ) and ok
+            ok = (
+                ch.fail(
+                    kind,
+                    f"`contains` at {sup.pointer or '/'} in {ch.reader} asks for at least {needed} "
+                    f"matching items, which {ch.writer} did not guarantee",
+                    "holding an array without enough such items",
+                    subs,
+                    sup,
+                    keyword="contains",
+                )
+                and ok
+            )
     if most is not None:
         limit = writer_max_items(subs)
         proven = limit is not None and limit <= most
@@ -261,12 +287,20 @@ def _contains(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             old, new = ch.as_old_new(
                 next((n.count("maxContains") for n in subs if n.has("maxContains")), None), most
             )
-            ok = ch.fail(
-                bound_change("MAX_CONTAINS", old, new),
-                f"`maxContains` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding an array with more than {most} matching items",
-                subs,
-                sup,
-                keyword="maxContains",
-            ) and ok
+            ok = (
+                ch.fail(
+                    bound_change("MAX_CONTAINS", old, new),
+                    f"`maxContains` at {sup.pointer or '/'} changed from {old} to {new}",
+                    f"holding an array with more than {most} matching items",
+                    subs,
+                    sup,
+                    keyword="maxContains",
+                )
+                and ok
+            )
     return ok
+
+
+def _anchor(subs: Subs, sup: Node) -> str:
+    """Where the writer's side of a change sits (the reader's place when the writer is empty)."""
+    return subs[0].pointer if subs else sup.pointer

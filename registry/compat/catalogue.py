@@ -94,7 +94,7 @@ _STRUCTURAL: dict[str, str] = {
     "REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "a new required property",
     "REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "a new required property (closed model)",
     "OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL": "a typed optional property was added",
-    "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "an optional property added to a closed model",
+    "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL": "a property added to a closed model",
     "PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "a property was added",
     "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL": "a property was added",
     "PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL": "a property was removed from an open model",

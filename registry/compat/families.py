@@ -74,9 +74,12 @@ def check_all(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bo
     if sup.has("if"):
         ok = conditional(ch, subs, sup, types) and ok
     for keyword in sorted(sup.assertions - HANDLED):
-        ok = ch.undecided(
-            "KEYWORD_NOT_MODELLED", f"`{keyword}` at {sup.pointer or '/'}", subs, sup, keyword
-        ) and ok
+        ok = (
+            ch.undecided(
+                "KEYWORD_NOT_MODELLED", f"`{keyword}` at {sup.pointer or '/'}", subs, sup, keyword
+            )
+            and ok
+        )
     return ok
 
 
@@ -90,7 +93,7 @@ def declared_types(subs: Subs) -> frozenset[str]:
 
 def type_names(atoms: frozenset[str]) -> str:
     names = set(atoms)
-    if NUMBERS <= names:
+    if names >= NUMBERS:
         names -= NUMBERS
         names.add("number")
     names = {("number (non-integer)" if n == FRACTION else n) for n in names}
@@ -150,8 +153,10 @@ def enum_added(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> b
     possible: list[JSON] = []
     if types <= {NULL, BOOLEAN}:
         possible = ([None] if NULL in types else []) + ([True, False] if BOOLEAN in types else [])
-        if all(sup.side.is_valid(sup, v) or not all(n.side.is_valid(n, v) for n in subs)
-               for v in possible):
+        if all(
+            sup.side.is_valid(sup, v) or not all(n.side.is_valid(n, v) for n in subs)
+            for v in possible
+        ):
             return True
     keyword = "enum" if sup.has("enum") else "const"
     return ch.fail(
@@ -208,17 +213,20 @@ def numbers(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool
             else:
                 name = "MULTIPLE_OF_CHANGED"
             base = mine[0] if mine else Fraction(1)
-            ok = ch.fail(
-                name,
-                f"`multipleOf` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding a number that is not a multiple of {divisor} there",
-                subs,
-                sup,
-                keyword="multipleOf",
-                sub_value=old if ch.backward else new,
-                sup_value=divisor,
-                candidates=[_number(base * k, integral) for k in (1, 3, 7)] + [1, 0.5],
-            ) and ok
+            ok = (
+                ch.fail(
+                    name,
+                    f"`multipleOf` at {sup.pointer or '/'} changed from {old} to {new}",
+                    f"holding a number that is not a multiple of {divisor} there",
+                    subs,
+                    sup,
+                    keyword="multipleOf",
+                    sub_value=old if ch.backward else new,
+                    sup_value=divisor,
+                    candidates=[_number(base * k, integral) for k in (1, 3, 7)] + [1, 0.5],
+                )
+                and ok
+            )
     return ok
 
 
@@ -260,8 +268,10 @@ def _bound_fail(
     base = "MINIMUM" if lower else "MAXIMUM"
     exclusive_keyword = sup.has("exclusiveMinimum" if lower else "exclusiveMaximum")
     prefix = f"EXCLUSIVE_{base}" if wanted[1] and exclusive_keyword else base
-    keyword = "exclusiveMinimum" if prefix == "EXCLUSIVE_MINIMUM" else (
-        "exclusiveMaximum" if prefix == "EXCLUSIVE_MAXIMUM" else base.lower()
+    keyword = (
+        "exclusiveMinimum"
+        if prefix == "EXCLUSIVE_MINIMUM"
+        else ("exclusiveMaximum" if prefix == "EXCLUSIVE_MAXIMUM" else base.lower())
     )
     old_bound, new_bound = ch.as_old_new(have, wanted)
     old = None if old_bound is None else _plain(old_bound[0])
@@ -273,7 +283,9 @@ def _bound_fail(
     step = Fraction(1) if integral else Fraction(1, 2)
     candidates: list[JSON] = [_number(bound - step if lower else bound + step, integral)]
     if have is not None:
-        candidates.insert(0, _number(have[0] + (step if have[1] == lower else 0) * (1 if lower else -1), integral))
+        candidates.insert(
+            0, _number(have[0] + (step if have[1] == lower else 0) * (1 if lower else -1), integral)
+        )
     if not wanted[1] or True:
         candidates.append(_number(bound, integral))
     side = "below" if lower else "above"
@@ -312,7 +324,10 @@ def _number(value: Fraction, integral: bool) -> int | float:
 
 def strings(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     ok = True
-    for keyword, prefix, lower in (("minLength", "MIN_LENGTH", True), ("maxLength", "MAX_LENGTH", False)):
+    for keyword, prefix, lower in (
+        ("minLength", "MIN_LENGTH", True),
+        ("maxLength", "MAX_LENGTH", False),
+    ):
         wanted = sup.count(keyword)
         if wanted is None or (lower and wanted <= 0):
             continue
@@ -322,65 +337,81 @@ def strings(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             continue
         old, new = ch.as_old_new(best, wanted)
         length = wanted - 1 if lower else wanted + 1
-        other = [c for n in subs if (c := n.count("maxLength" if lower else "minLength")) is not None]
+        other = [
+            c for n in subs if (c := n.count("maxLength" if lower else "minLength")) is not None
+        ]
         candidates: list[JSON] = ["a" * length] if length >= 0 else []
         if best is not None:
             candidates.insert(0, "a" * best)
         if other and not lower:
             candidates.append("a" * max(other))
-        ok = ch.fail(
-            bound_change(prefix, old, new),
-            f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
-            f"holding a string {'shorter than' if lower else 'longer than'} {wanted} "
-            "characters there",
-            subs,
-            sup,
-            keyword=keyword,
-            sub_value=best,
-            sup_value=wanted,
-            candidates=candidates,
-        ) and ok
+        ok = (
+            ch.fail(
+                bound_change(prefix, old, new),
+                f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
+                f"holding a string {'shorter than' if lower else 'longer than'} {wanted} "
+                "characters there",
+                subs,
+                sup,
+                keyword=keyword,
+                sub_value=best,
+                sup_value=wanted,
+                candidates=candidates,
+            )
+            and ok
+        )
     pattern = sup.get("pattern")
     if isinstance(pattern, str) and pattern not in _UNIVERSAL_PATTERNS:
         mine = [n.get("pattern") for n in subs if isinstance(n.get("pattern"), str)]
         if pattern not in mine:
             old, new = ch.as_old_new(mine[0] if mine else None, pattern)
             if mine:
-                ok = ch.undecided(
-                    "PATTERN_CHANGED",
-                    f"`pattern` at {sup.pointer or '/'} changed from {old!r} to {new!r}",
-                    subs,
-                    sup,
-                    "pattern",
-                ) and ok
+                ok = (
+                    ch.undecided(
+                        "PATTERN_CHANGED",
+                        f"`pattern` at {sup.pointer or '/'} changed from {old!r} to {new!r}",
+                        subs,
+                        sup,
+                        "pattern",
+                    )
+                    and ok
+                )
             else:
-                ok = ch.fail(
-                    bound_change("PATTERN", old, new),
-                    f"`pattern` {pattern!r} "
-                    + ("added" if ch.backward else "removed")
-                    + f" at {sup.pointer or '/'}",
-                    "holding a string that does not match it there",
-                    subs,
-                    sup,
-                    keyword="pattern",
-                    sup_value=pattern,
-                    candidates=["", "a", " ", "0", "A-1"],
-                ) and ok
+                ok = (
+                    ch.fail(
+                        bound_change("PATTERN", old, new),
+                        f"`pattern` {pattern!r} "
+                        + ("added" if ch.backward else "removed")
+                        + f" at {sup.pointer or '/'}",
+                        "holding a string that does not match it there",
+                        subs,
+                        sup,
+                        keyword="pattern",
+                        sup_value=pattern,
+                        candidates=["", "a", " ", "0", "A-1"],
+                    )
+                    and ok
+                )
     fmt = sup.get("format")
     if isinstance(fmt, str):
         mine_formats = [n.get("format") for n in subs if isinstance(n.get("format"), str)]
         if fmt not in mine_formats:
             old, new = ch.as_old_new(mine_formats[0] if mine_formats else None, fmt)
-            ok = ch.fail(
-                bound_change("FORMAT", old, new) if old is None or new is None else "FORMAT_CHANGED",
-                f"`format` at {sup.pointer or '/'} changed from {old!r} to {new!r}",
-                f"holding a string that is not a valid {fmt} there",
-                subs,
-                sup,
-                keyword="format",
-                sub_value=mine_formats[0] if mine_formats else None,
-                sup_value=fmt,
-            ) and ok
+            ok = (
+                ch.fail(
+                    bound_change("FORMAT", old, new)
+                    if old is None or new is None
+                    else "FORMAT_CHANGED",
+                    f"`format` at {sup.pointer or '/'} changed from {old!r} to {new!r}",
+                    f"holding a string that is not a valid {fmt} there",
+                    subs,
+                    sup,
+                    keyword="format",
+                    sub_value=mine_formats[0] if mine_formats else None,
+                    sup_value=fmt,
+                )
+                and ok
+            )
     return ok
 
 
@@ -425,31 +456,41 @@ def _alternatives(
     for atom in sorted(types):
         domain = frozenset({atom})
         chosen = next(
-            (i for i, node in enumerate(nodes) if atom in atoms[i] and ch.probe(subs, node, domain)),
+            (
+                i
+                for i, node in enumerate(nodes)
+                if atom in atoms[i] and ch.probe(subs, node, domain)
+            ),
             None,
         )
         if chosen is None:
-            ok = ch.fail(
-                "SUM_TYPE_NARROWED" if ch.backward else "SUM_TYPE_EXTENDED",
-                f"no alternative of `{keyword}` at {sup.pointer or '/'} in {ch.reader} accepts "
-                f"every {type_names(domain)} value {ch.writer} allows",
-                f"holding such a {type_names(domain)} value there",
-                subs,
-                sup,
-                keyword=keyword,
-            ) and ok
+            ok = (
+                ch.fail(
+                    "SUM_TYPE_NARROWED" if ch.backward else "SUM_TYPE_EXTENDED",
+                    f"no alternative of `{keyword}` at {sup.pointer or '/'} in {ch.reader} accepts "
+                    f"every {type_names(domain)} value {ch.writer} allows",
+                    f"holding such a {type_names(domain)} value there",
+                    subs,
+                    sup,
+                    keyword=keyword,
+                )
+                and ok
+            )
             continue
         if keyword == "oneOf":
             overlapping = [i for i in range(len(nodes)) if i != chosen and atom in atoms[i]]
             if overlapping:
-                ok = ch.undecided(
-                    "ONE_OF_OVERLAP_UNDECIDED",
-                    f"a {type_names(domain)} value may match several alternatives of `oneOf` "
-                    f"at {sup.pointer or '/'} (alternatives {chosen} and {overlapping[0]})",
-                    subs,
-                    sup,
-                    keyword,
-                ) and ok
+                ok = (
+                    ch.undecided(
+                        "ONE_OF_OVERLAP_UNDECIDED",
+                        f"a {type_names(domain)} value may match several alternatives of `oneOf` "
+                        f"at {sup.pointer or '/'} (alternatives {chosen} and {overlapping[0]})",
+                        subs,
+                        sup,
+                        keyword,
+                    )
+                    and ok
+                )
     return ok
 
 
@@ -506,5 +547,9 @@ def conditional(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> 
     ):
         return True
     return ch.undecided(
-        "CONDITIONAL_CHANGED", f"`if`/`then`/`else` at {sup.pointer or '/'} changed", subs, sup, "if"
+        "CONDITIONAL_CHANGED",
+        f"`if`/`then`/`else` at {sup.pointer or '/'} changed",
+        subs,
+        sup,
+        "if",
     )

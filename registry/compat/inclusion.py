@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from registry.compat import families
-from registry.compat.nodes import ALL_TYPES, Node, Side, Unresolvable, json_equal
+from registry.compat.nodes import (
+    ALL_TYPES,
+    Node,
+    Side,
+    Unresolvable,
+    expand_all,
+    json_equal,
+    value_atom,
+)
 from registry.model import JSON, Change, Mode
 
 MAX_DEPTH = 64
@@ -183,28 +191,7 @@ class Inclusion:
 
     def expand(self, subs: Iterable[Node]) -> tuple[Node, ...] | None:
         """Follow `$ref`s and flatten `allOf` on the writer side; None when one is `false`."""
-        result: list[Node] = []
-        stack = list(subs)[::-1]
-        seen: set[int] = set()
-        while stack:
-            node = stack.pop()
-            if node.is_false:
-                return None
-            if not isinstance(node.schema, Mapping) or not node.assertions:
-                continue
-            if id(node.schema) in seen and node.has("$ref"):
-                continue
-            seen.add(id(node.schema))
-            if node.has("$ref"):
-                stack.extend(reversed(node.deref()))
-                continue
-            result.append(node)
-            branches = node.get("allOf")
-            if isinstance(branches, list):
-                stack.extend(
-                    node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
-                )
-        return tuple(result)
+        return expand_all(subs)
 
     def _against(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
         if sup.is_false:
@@ -304,7 +291,7 @@ class Inclusion:
         if not enumerated:
             return None
         smallest = min(enumerated, key=lambda n: len(n.values or ()))
-        values = []
+        values: list[JSON] = []
         for value in smallest.values or ():
             if not any(json_equal(value, v) for v in values) and all(
                 n is smallest or n.side.is_valid(n, value) for n in subs
@@ -330,9 +317,7 @@ class Inclusion:
             )
         return False
 
-    def _split(
-        self, subs: tuple[Node, ...], split: Node, sup: Node, types: frozenset[str]
-    ) -> bool:
+    def _split(self, subs: tuple[Node, ...], split: Node, sup: Node, types: frozenset[str]) -> bool:
         keyword = "anyOf" if split.has("anyOf") else "oneOf"
         branches = split.get(keyword)
         if not isinstance(branches, list) or not branches:
@@ -380,8 +365,6 @@ class _Descent:
 
 
 def _atom(value: JSON, node: Node) -> str:
-    from registry.compat.nodes import value_atom
-
     return value_atom(value, node.side.dialect)
 
 

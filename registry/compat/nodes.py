@@ -9,7 +9,7 @@ speaks one vocabulary.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -39,8 +39,18 @@ _TYPE_ATOMS: dict[str, frozenset[str]] = {
 }
 _REF_SIBLINGS_IGNORED = (DRAFT4, DRAFT6, DRAFT7)
 IN_PLACE_APPLICATORS = frozenset(
-    {"allOf", "anyOf", "oneOf", "not", "if", "$ref", "$dynamicRef", "$recursiveRef",
-     "dependentSchemas", "dependencies"}
+    {
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "$ref",
+        "$dynamicRef",
+        "$recursiveRef",
+        "dependentSchemas",
+        "dependencies",
+    }
 )
 
 
@@ -270,7 +280,9 @@ class Node:
     def upper_bound(self) -> tuple[Fraction, bool] | None:
         return self._bound("maximum", "exclusiveMaximum", lower=False)
 
-    def _bound(self, inclusive: str, exclusive: str, *, lower: bool) -> tuple[Fraction, bool] | None:
+    def _bound(
+        self, inclusive: str, exclusive: str, *, lower: bool
+    ) -> tuple[Fraction, bool] | None:
         found: list[tuple[Fraction, bool]] = []
         value = self.get(inclusive)
         flag = self.get(exclusive)
@@ -280,8 +292,10 @@ class Node:
             found.append((exact(flag), True))
         if not found:
             return None
-        return max(found, key=lambda b: (b[0], b[1])) if lower else min(
-            found, key=lambda b: (b[0], not b[1])
+        return (
+            max(found, key=lambda b: (b[0], b[1]))
+            if lower
+            else min(found, key=lambda b: (b[0], not b[1]))
         )
 
     def number_keyword(self, name: str) -> float | None:
@@ -291,7 +305,7 @@ class Node:
     def count(self, name: str) -> int | None:
         """A non-negative count keyword (minLength, maxItems, ...), or None."""
         value = self.get(name)
-        if _is_number(value) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return math.floor(value) if name.startswith("max") else math.ceil(value)
         return None
 
@@ -385,3 +399,32 @@ class Node:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
+    """Conjuncts with `$ref`s followed and `allOf` flattened; None when one is `false`.
+
+    Schemas without assertions drop out; a reference already followed is not followed again.
+    """
+    result: list[Node] = []
+    stack = list(nodes)[::-1]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if node.is_false:
+            return None
+        if not isinstance(node.schema, Mapping) or not node.assertions:
+            continue
+        if node.has("$ref"):
+            if id(node.schema) in seen:
+                continue
+            seen.add(id(node.schema))
+            stack.extend(reversed(node.deref()))
+            continue
+        result.append(node)
+        branches = node.get("allOf")
+        if isinstance(branches, list):
+            stack.extend(
+                node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
+            )
+    return tuple(result)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
 from registry.compat.nodes import ALL_TYPES, IN_PLACE_APPLICATORS, OBJECT, STRING, Node
+from registry.model import JSON
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion
@@ -36,6 +37,7 @@ HANDLED = frozenset(
         "propertyNames",
     }
 )
+_PROBES: tuple[JSON, ...] = (None, 0, "a", True, {}, [])
 UNNAMED = "x-unnamed-property"
 """The property name used in witnesses for a property no schema names."""
 
@@ -97,7 +99,7 @@ def writer_open(subs: Subs) -> bool:
 
 
 def _coverage(subs: Subs, name: str) -> str:
-    """How the writer's content model treats `name` when it does not list it: open/closed/partial."""
+    """How the writer treats `name` when it does not list it: open, closed or partial."""
     parts, named = writer_for(subs, name)
     if named:
         return "partial"
@@ -129,13 +131,16 @@ def check(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool:
         and not sup.has("additionalProperties")
         and sup.assertions & IN_PLACE_APPLICATORS
     ):
-        ok = ch.undecided(
-            "KEYWORD_NOT_MODELLED",
-            f"`unevaluatedProperties` beside in-place applicators at {sup.pointer or '/'}",
-            subs,
-            sup,
-            "unevaluatedProperties",
-        ) and ok
+        ok = (
+            ch.undecided(
+                "KEYWORD_NOT_MODELLED",
+                f"`unevaluatedProperties` beside in-place applicators at {sup.pointer or '/'}",
+                subs,
+                sup,
+                "unevaluatedProperties",
+            )
+            and ok
+        )
     return ok
 
 
@@ -179,13 +184,19 @@ def _property_change(
     if in_writer:
         # the writer lists it, the reader only covers it by a pattern or additionalProperties
         if ch.backward:
-            kind = "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL" if part.is_false else (
-                "PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL"
+                if part.is_false
+                else ("PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
-            headline = f"property `{name}` was removed and {ch.new.label} does not accept its values"
+            headline = (
+                f"property `{name}` was removed and {ch.new.label} does not accept its values"
+            )
         else:
-            kind = "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL" if part.is_false else (
-                "PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL"
+            kind = (
+                "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL"
+                if part.is_false
+                else ("PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL")
             )
             headline = f"property `{name}` was added, which {ch.old.label} does not accept"
         example = f"holding `{name}`"
@@ -244,17 +255,19 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             if same is not None:
                 ok = ch.check((same,), schema) and ok
             else:
-                old, new = ch.as_old_new(None, pattern)
-                ok = ch.fail(
-                    "PATTERN_PROPERTY_CHANGED",
-                    f"properties matching {pattern!r} at {sup.pointer or '/'} are governed by a "
-                    f"schema in {ch.reader} that {ch.writer} did not apply",
-                    f"holding such a property with another value",
-                    subs,
-                    sup,
-                    keyword=f"patternProperties/{_escape(pattern)}",
-                    sup_value=pattern,
-                ) and ok
+                ok = (
+                    ch.fail(
+                        "PATTERN_PROPERTY_CHANGED",
+                        f"properties matching {pattern!r} at {sup.pointer or '/'} are governed "
+                        f"by a schema in {ch.reader} that {ch.writer} did not apply",
+                        "holding such a property with another value",
+                        subs,
+                        sup,
+                        keyword=f"patternProperties/{_escape(pattern)}",
+                        sup_value=pattern,
+                    )
+                    and ok
+                )
         finally:
             ch.open_content -= is_open
     return ok
@@ -276,7 +289,11 @@ def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     if reader is None or reader.is_true or (ch.lenient and is_open):
         return True
     for node in subs:
-        cases = [node.pattern_properties[p] for p in node.pattern_properties if p not in sup.pattern_properties]
+        cases = [
+            node.pattern_properties[p]
+            for p in node.pattern_properties
+            if p not in sup.pattern_properties
+        ]
         if node.additional is None:
             continue
         cases.append(node.additional)
@@ -290,9 +307,17 @@ def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             if writer is not None and not writer.is_true and not reader.is_false:
                 return ch.check((writer,), reader)
             if reader.is_false:
-                name = "ADDITIONAL_PROPERTIES_REMOVED" if ch.backward else "ADDITIONAL_PROPERTIES_ADDED"
+                name = (
+                    "ADDITIONAL_PROPERTIES_REMOVED"
+                    if ch.backward
+                    else "ADDITIONAL_PROPERTIES_ADDED"
+                )
             else:
-                name = "ADDITIONAL_PROPERTIES_NARROWED" if ch.backward else "ADDITIONAL_PROPERTIES_EXTENDED"
+                name = (
+                    "ADDITIONAL_PROPERTIES_NARROWED"
+                    if ch.backward
+                    else "ADDITIONAL_PROPERTIES_EXTENDED"
+                )
             return ch.fail(
                 name,
                 f"`{keyword}` at {sup.pointer or '/'} in {ch.reader} restricts properties that "
@@ -300,7 +325,7 @@ def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                 "holding a property neither schema names",
                 (writer,) if writer is not None else (),
                 reader,
-                sub_pointer=writer.pointer if writer is not None else subs[0].pointer,
+                sub_pointer=writer.pointer if writer is not None else (subs[0] if subs else sup).pointer,
                 sup_pointer=reader.pointer,
                 sub_value=writer.schema if writer is not None else None,
                 sup_value=reader.schema,
@@ -325,9 +350,10 @@ def _required(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         else:
             kind = "REQUIRED_ATTRIBUTE_REMOVED"
             headline = f"property `{name}` is no longer required"
-        ok = ch.fail(
-            kind, headline, "without it", subs, sup, keyword="required", sup_value=name
-        ) and ok
+        ok = (
+            ch.fail(kind, headline, "without it", subs, sup, keyword="required", sup_value=name)
+            and ok
+        )
     return ok
 
 
@@ -339,38 +365,55 @@ def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         best = max([*mins, len(frozenset().union(*(n.required for n in subs)))])
         if best < wanted:
             old, new = ch.as_old_new(max(mins) if mins else None, wanted)
-            ok = ch.fail(
-                bound_change("MIN_PROPERTIES", old, new),
-                f"`minProperties` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding fewer than {wanted} properties",
-                subs,
-                sup,
-                keyword="minProperties",
-                sub_value=max(mins) if mins else None,
-                sup_value=wanted,
-            ) and ok
+            ok = (
+                ch.fail(
+                    bound_change("MIN_PROPERTIES", old, new),
+                    f"`minProperties` at {sup.pointer or '/'} changed from {old} to {new}",
+                    f"holding fewer than {wanted} properties",
+                    subs,
+                    sup,
+                    keyword="minProperties",
+                    sub_value=max(mins) if mins else None,
+                    sup_value=wanted,
+                    candidates=_objects_of_size(subs, wanted - 1),
+                )
+                and ok
+            )
     wanted = sup.count("maxProperties")
     if wanted is not None:
-        maxes = [c for n in subs if (c := n.count("maxProperties")) is not None]
-        closed = [
+        maxes: list[int] = [c for n in subs if (c := n.count("maxProperties")) is not None]
+        closed: list[int] = [
             sum(1 for p in n.properties.values() if not p.is_false)
             for n in subs
             if n.additional is not None and n.additional.is_false and not n.pattern_properties
         ]
-        best = min([*maxes, *closed]) if maxes or closed else None
-        if best is None or best > wanted:
+        most = min([*maxes, *closed]) if maxes or closed else None
+        if most is None or most > wanted:
             old, new = ch.as_old_new(min(maxes) if maxes else None, wanted)
-            ok = ch.fail(
-                bound_change("MAX_PROPERTIES", old, new),
-                f"`maxProperties` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding more than {wanted} properties",
-                subs,
-                sup,
-                keyword="maxProperties",
-                sub_value=min(maxes) if maxes else None,
-                sup_value=wanted,
-            ) and ok
+            ok = (
+                ch.fail(
+                    bound_change("MAX_PROPERTIES", old, new),
+                    f"`maxProperties` at {sup.pointer or '/'} changed from {old} to {new}",
+                    f"holding more than {wanted} properties",
+                    subs,
+                    sup,
+                    keyword="maxProperties",
+                    sub_value=min(maxes) if maxes else None,
+                    sup_value=wanted,
+                    candidates=_objects_of_size(subs, wanted + 1),
+                )
+                and ok
+            )
     return ok
+
+
+def _objects_of_size(subs: Subs, size: int) -> list[JSON]:
+    """Objects with `size` properties (named ones first), for witness candidates."""
+    names = [name for n in subs for name in n.properties]
+    names += [f"{UNNAMED}-{i}" for i in range(size)]
+    names = list(dict.fromkeys(names))[:size]
+    values: tuple[JSON, ...] = (None, 0, "a", True, {}, [])
+    return [dict.fromkeys(names, value) for value in values]
 
 
 def _forbidden(subs: Subs, name: str) -> bool:
@@ -398,18 +441,22 @@ def _dependencies(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             kind = "DEPENDENCY_ARRAY_NARROWED"
         else:
             kind = "DEPENDENCY_ARRAY_CHANGED"
-        ok = ch.fail(
-            kind,
-            f"property `{name}` at {sup.pointer or '/'} requires "
-            + ", ".join(f"`{m}`" for m in sorted(missing))
-            + f" in {ch.reader}",
-            f"holding `{name}` without " + ", ".join(f"`{m}`" for m in sorted(missing)),
-            subs,
-            sup,
-            keyword="dependencies" if sup.has("dependencies") else "dependentRequired",
-            sub_value=old if ch.backward else new,
-            sup_value=sorted(needs),
-        ) and ok
+        ok = (
+            ch.fail(
+                kind,
+                f"property `{name}` at {sup.pointer or '/'} requires "
+                + ", ".join(f"`{m}`" for m in sorted(missing))
+                + f" in {ch.reader}",
+                f"holding `{name}` without " + ", ".join(f"`{m}`" for m in sorted(missing)),
+                subs,
+                sup,
+                keyword="dependencies" if sup.has("dependencies") else "dependentRequired",
+                sub_value=old if ch.backward else new,
+                sup_value=sorted(needs),
+                candidates=[{name: value} for value in _PROBES],
+            )
+            and ok
+        )
     for name, schema in sup.dependent_schemas.items():
         if schema.is_true or _forbidden(subs, name):
             continue
@@ -418,16 +465,20 @@ def _dependencies(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         if extra:
             ok = ch.check((*subs, *extra), schema, domain) and ok
         elif not ch.probe(subs, schema, domain):
-            ok = ch.fail(
-                "DEPENDENCY_SCHEMA_ADDED" if ch.backward else "DEPENDENCY_SCHEMA_REMOVED",
-                f"property `{name}` at {sup.pointer or '/'} brings a schema in {ch.reader} that "
-                f"{ch.writer} did not apply",
-                f"holding `{name}`",
-                subs,
-                sup,
-                keyword=f"{'dependencies' if sup.has('dependencies') else 'dependentSchemas'}/"
-                f"{_escape(name)}",
-            ) and ok
+            ok = (
+                ch.fail(
+                    "DEPENDENCY_SCHEMA_ADDED" if ch.backward else "DEPENDENCY_SCHEMA_REMOVED",
+                    f"property `{name}` at {sup.pointer or '/'} brings a schema in {ch.reader} "
+                    f"that {ch.writer} did not apply",
+                    f"holding `{name}`",
+                    subs,
+                    sup,
+                    keyword=f"{'dependencies' if sup.has('dependencies') else 'dependentSchemas'}/"
+                    f"{_escape(name)}",
+                    candidates=[{name: value} for value in _PROBES],
+                )
+                and ok
+            )
     return ok
 
 
@@ -440,15 +491,19 @@ def _property_names(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         if mine is not None and ch.probe((mine,), reader, frozenset({STRING})):
             return True
         closed = node.additional is not None and node.additional.is_false
-        if closed and not node.pattern_properties and all(
-            p.is_false or sup.side.is_valid(reader, name) for name, p in node.properties.items()
+        if (
+            closed
+            and not node.pattern_properties
+            and all(
+                p.is_false or sup.side.is_valid(reader, name) for name, p in node.properties.items()
+            )
         ):
             return True
     has_mine = any(n.has("propertyNames") for n in subs)
     return ch.fail(
-        "PROPERTY_NAMES_CHANGED" if has_mine else (
-            "PROPERTY_NAMES_ADDED" if ch.backward else "PROPERTY_NAMES_CHANGED"
-        ),
+        "PROPERTY_NAMES_CHANGED"
+        if has_mine
+        else ("PROPERTY_NAMES_ADDED" if ch.backward else "PROPERTY_NAMES_CHANGED"),
         f"`propertyNames` at {sup.pointer or '/'} in {ch.reader} restricts names {ch.writer} "
         "allows",
         "holding a property with such a name",
