@@ -172,6 +172,41 @@ def _is_shallow(repo: git.Repo) -> bool:
     return Path(repo.git_dir, "shallow").exists()
 
 
+def merge_base(repo: git.Repo, rev: str, branch: str) -> str:
+    """The commit where `rev` forked from `branch` (or `origin/<branch>` when only that exists)."""
+    candidates = [branch] if "/" in branch else [branch, f"origin/{branch}"]
+    target = next((name for name in candidates if _exists(repo, name)), None)
+    if target is None:
+        raise GitSourceError(
+            f"the main branch {branch!r} does not exist in {repo.working_tree_dir} (nor "
+            f"origin/{branch}); fetch it, set `main-branch` in the configuration, or pass --base"
+        )
+    head = resolve_commit(repo, rev)
+    try:
+        bases = repo.merge_base(head, resolve_commit(repo, target))
+    except git.exc.GitCommandError:
+        bases = []
+    if not bases or bases[0] is None:
+        shallow = (
+            " The clone is shallow: fetch more history (`git fetch --deepen=50`)."
+            if (_is_shallow(repo))
+            else ""
+        )
+        raise GitSourceError(
+            f"{rev} and {target} have no common commit.{shallow} Pass --base to name the "
+            "revision to compare with"
+        )
+    return str(bases[0].hexsha)
+
+
+def _exists(repo: git.Repo, name: str) -> bool:
+    try:
+        repo.commit(name)
+    except (git.exc.BadName, git.exc.BadObject, ValueError, git.exc.GitCommandError):
+        return False
+    return True
+
+
 def root_in_repo(repo: git.Repo, schema_root: Path) -> PurePosixPath:
     """The schema root as a path inside the repository (POSIX form, `.` for the top)."""
     top = Path(repo.working_tree_dir or ".").resolve()
