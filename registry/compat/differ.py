@@ -8,6 +8,7 @@ keywords differ, the rewrite is reported as equivalent (both inclusions were pro
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,7 +22,7 @@ from registry.compat.catalogue import (
     UNKNOWN_KEYWORD_CHANGED,
 )
 from registry.compat.inclusion import Found, Inclusion
-from registry.compat.nodes import Side, json_equal
+from registry.compat.nodes import Interner, Side, json_equal
 from registry.model import JSON, Change, Mode, pointer_join
 from registry.refs import DRAFT4, refuse_retrieval
 from registry.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
@@ -62,8 +63,14 @@ def compare(
     """Run both directions and merge their changes with the annotation edits."""
     if policy not in POLICIES:
         raise ValueError(f"policy must be strict or lenient, not {policy!r}")
-    old_side = Side(old, old_registry or _empty_registry(), label_of(old, "the old schema"))
-    new_side = Side(new, new_registry or _empty_registry(), label_of(new, "the new schema"))
+    old, new = _plain(old), _plain(new)
+    interner = Interner()
+    old_side = Side(
+        old, old_registry or _empty_registry(), label_of(old, "the old schema"), interner
+    )
+    new_side = Side(
+        new, new_registry or _empty_registry(), label_of(new, "the new schema"), interner
+    )
     if old_side.label == new_side.label:
         old_side.label, new_side.label = "the old schema", "the new schema"
     backward = Inclusion(old_side, new_side, Mode.BACKWARD, policy)
@@ -84,6 +91,14 @@ def compare(
         )
     changes.extend(annotation_changes(old, new, old_side, new_side))
     return Comparison(old_side, new_side, policy, backward, forward, changes)
+
+
+def _plain(schema: Mapping[str, JSON]) -> dict[str, JSON]:
+    """The schema as the JSON loader gives it (dicts and lists), which the engine expects."""
+    if type(schema) is dict:
+        return schema
+    plain: dict[str, JSON] = json.loads(json.dumps(schema))
+    return plain
 
 
 def _empty_registry() -> referencing.Registry[Any]:
@@ -145,7 +160,7 @@ def annotation_changes(
     stack: list[tuple[str, JSON, JSON]] = [("", old, new)]
     while stack:
         pointer, left, right = stack.pop()
-        if not (isinstance(left, Mapping) and isinstance(right, Mapping)):
+        if not (isinstance(left, dict) and isinstance(right, dict)) or left == right:
             continue
         for key in sorted(set(left) | set(right), reverse=True):
             mine, theirs = left.get(key), right.get(key)

@@ -14,7 +14,7 @@ undecided otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,6 +207,12 @@ class Inclusion:
             )
         if sup.is_true:
             return True
+        if (
+            len(subs) == 1
+            and subs[0].side.dialect is sup.side.dialect
+            and sup.side.interner.same(subs[0].schema, sup.schema)
+        ):
+            return True
         key = (tuple(id(n.schema) for n in subs), id(sup.schema), types)
         memo = self._memo.get(key)
         if memo is not None and (memo or self._quiet):
@@ -254,7 +260,7 @@ class Inclusion:
 
     def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node:
         """`sup` without the keywords some writer conjunct states identically (so holds)."""
-        if not subs or not isinstance(sup.schema, Mapping):
+        if not subs or not isinstance(sup.schema, dict):
             return sup
         drop: set[str] = set()
         for keyword in sup.assertions:
@@ -272,16 +278,14 @@ class Inclusion:
     def _states_same(self, node: Node, sup: Node, group: frozenset[str]) -> bool:
         if node.side.dialect is not sup.side.dialect:
             return False
-        assert isinstance(node.schema, Mapping) and isinstance(sup.schema, Mapping)
+        assert isinstance(node.schema, dict) and isinstance(sup.schema, dict)
+        interner = sup.side.interner
         for keyword in group:
-            mine, theirs = node.schema.get(keyword), sup.schema.get(keyword)
             if (keyword in node.schema) != (keyword in sup.schema):
                 return False
-            if keyword not in sup.schema:
-                continue
-            if not (sup.side.ref_free(theirs) and node.side.ref_free(mine)):
-                return False
-            if not json_equal(mine, theirs):
+            if keyword in sup.schema and not interner.same(
+                node.schema[keyword], sup.schema[keyword]
+            ):
                 return False
         return True
 
@@ -322,7 +326,7 @@ class Inclusion:
         branches = split.get(keyword)
         if not isinstance(branches, list) or not branches:
             return True
-        assert isinstance(split.schema, Mapping)
+        assert isinstance(split.schema, dict)
         rest = {k: v for k, v in split.schema.items() if k != keyword}
         self.keep(rest)
         remainder = Node(rest, split.pointer, split.resolver, split.side)

@@ -8,12 +8,12 @@ speaks one vocabulary.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import referencing
 import referencing.exceptions
@@ -112,18 +112,65 @@ def exact(number: float) -> Fraction:
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
 
 
-def contains_ref(schema: JSON) -> bool:
-    """Whether a schema holds a reference anywhere (two equal texts may then differ)."""
-    stack = [schema]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            if "$ref" in item or "$dynamicRef" in item or "$recursiveRef" in item:
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
+_REF_TEXTS = ('"$ref"', '"$dynamicRef"', '"$recursiveRef"')
+_T = TypeVar("_T")
+
+
+class cached_property(Generic[_T]):
+    """functools.cached_property without its lock (Python 3.11 takes one on each first read)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> cached_property[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type) -> _T: ...
+    def __get__(self, instance: object, owner: type) -> _T | cached_property[_T]:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
+
+
+class Interner:
+    """Decides cheaply whether two subtrees are the same JSON with no reference inside.
+
+    `==` (C speed) rules out most pairs at the first difference; equal ones are confirmed on
+    their canonical JSON text, which tells `true` from `1` (Python's `==` does not) and shows
+    whether a reference is inside: two equal texts with a `$ref` may mean different things in
+    two documents. Texts are cached per object for the life of one comparison.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[object, str]] = {}
+
+    def text(self, value: JSON) -> str:
+        """The canonical JSON text of a value (keys sorted)."""
+        if type(value) is not dict and type(value) is not list:
+            return json.dumps(value)
+        known = self._texts.get(id(value))
+        if known is None:
+            known = self._texts[id(value)] = (value, json.dumps(value, sort_keys=True))
+        return known[1]
+
+    def ref_free(self, value: JSON) -> bool:
+        if type(value) is not dict and type(value) is not list:
+            return True
+        text = self.text(value)
+        return not any(key in text for key in _REF_TEXTS)
+
+    def same(self, left: JSON, right: JSON) -> bool:
+        """JSON-equal and free of references (so equal in meaning in any two documents)."""
+        if left is not right and left != right:
+            return False
+        return self.text(left) == self.text(right) and self.ref_free(left)
 
 
 @dataclass(eq=False)
@@ -133,9 +180,9 @@ class Side:
     body: Mapping[str, JSON]
     registry: referencing.Registry[Any]
     label: str
+    interner: Interner = field(default_factory=Interner)
     dialect: Dialect = field(init=False)
     validator: Validator = field(init=False)
-    _ref_free: dict[int, bool] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.dialect = dialect_or_default(self.body)
@@ -160,11 +207,7 @@ class Side:
         return Node(self.body, "", resolver, self)
 
     def ref_free(self, schema: JSON) -> bool:
-        key = id(schema)
-        known = self._ref_free.get(key)
-        if known is None:
-            known = self._ref_free[key] = not contains_ref(schema)
-        return known
+        return self.interner.ref_free(schema)
 
     def is_valid(self, node: Node, instance: JSON) -> bool:
         """Validate with jsonschema against one subschema, resolving as the document does."""
@@ -172,18 +215,39 @@ class Side:
         return bool(evolved.is_valid(instance))
 
 
-@dataclass(frozen=True, eq=False)
 class Node:
-    """One subschema (an object or a boolean) of a side, with its pointer for messages."""
+    """One subschema (an object or a boolean) of a side, with its pointer for messages.
 
-    schema: JSON
-    pointer: str
-    resolver: Any
-    side: Side
+    The pointer is built only when a message needs it: most nodes are compared and dropped.
+    """
+
+    __slots__ = ("__dict__", "_parts", "_pointer", "resolver", "schema", "side")
+
+    def __init__(
+        self,
+        schema: JSON,
+        pointer: str | None,
+        resolver: Any,
+        side: Side,
+        parts: tuple[Node, tuple[str | int, ...]] | None = None,
+    ) -> None:
+        self.schema = schema
+        self._pointer = pointer
+        self._parts = parts
+        self.resolver = resolver
+        self.side = side
+
+    @property
+    def pointer(self) -> str:
+        if self._pointer is None:
+            assert self._parts is not None
+            parent, parts = self._parts
+            self._pointer = pointer_join(parent.pointer, *parts)
+        return self._pointer
 
     @property
     def is_true(self) -> bool:
-        return self.schema is True or (isinstance(self.schema, Mapping) and not self.assertions)
+        return self.schema is True or (isinstance(self.schema, dict) and not self.assertions)
 
     @property
     def is_false(self) -> bool:
@@ -192,12 +256,12 @@ class Node:
     @cached_property
     def assertions(self) -> frozenset[str]:
         """The keywords here that constrain instances."""
-        if not isinstance(self.schema, Mapping):
+        if not isinstance(self.schema, dict):
             return frozenset()
         return frozenset(k for k in self.schema if k in self.side.keywords)
 
     def get(self, keyword: str, default: JSON = None) -> JSON:
-        if isinstance(self.schema, Mapping) and keyword in self.side.keywords:
+        if isinstance(self.schema, dict) and keyword in self.side.keywords:
             return self.schema.get(keyword, default)
         return default
 
@@ -207,17 +271,17 @@ class Node:
     def child(self, schema: JSON, *parts: str | int) -> Node:
         """A subschema below this one; a nested `$id` moves the base URI."""
         resolver = self.resolver
-        if isinstance(schema, Mapping):
+        if isinstance(schema, dict):
             id_keyword = "id" if self.side.dialect is DRAFT4 else "$id"
             if isinstance(schema.get(id_keyword), str):
                 resource = self.side.dialect.specification.create_resource(schema)
                 resolver = resolver.in_subresource(resource)
-        return Node(schema, pointer_join(self.pointer, *parts), resolver, self.side)
+        return Node(schema, None, resolver, self.side, (self, parts))
 
     def keyword_child(self, keyword: str, *parts: str | int) -> Node | None:
         value = self.get(keyword)
         for part in parts:
-            if isinstance(value, Mapping) and isinstance(part, str):
+            if isinstance(value, dict) and isinstance(part, str):
                 value = value.get(part)
             elif isinstance(value, list) and isinstance(part, int) and part < len(value):
                 value = value[part]
@@ -242,7 +306,7 @@ class Node:
         target = Node(resolved.contents, pointer, resolved.resolver, self.side)
         if self.side.dialect in _REF_SIBLINGS_IGNORED:
             return (target,)
-        assert isinstance(self.schema, Mapping)
+        assert isinstance(self.schema, dict)
         rest = {k: v for k, v in self.schema.items() if k != "$ref"}
         sibling = Node(rest, self.pointer, self.resolver, self.side)
         return (target, sibling) if sibling.assertions else (target,)
@@ -254,7 +318,7 @@ class Node:
         """Atoms this node alone allows, from `type`, `enum` and `const`."""
         if self.schema is False:
             return frozenset()
-        if not isinstance(self.schema, Mapping):
+        if not isinstance(self.schema, dict):
             return ALL_TYPES
         atoms = type_atoms(self.get("type")) if self.has("type") else ALL_TYPES
         values = self.values
@@ -342,14 +406,14 @@ class Node:
     @cached_property
     def properties(self) -> dict[str, Node]:
         value = self.get("properties")
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return {}
         return {name: self.child(s, "properties", name) for name, s in value.items()}
 
     @cached_property
     def pattern_properties(self) -> dict[str, Node]:
         value = self.get("patternProperties")
-        if not isinstance(value, Mapping):
+        if not isinstance(value, dict):
             return {}
         return {p: self.child(s, "patternProperties", p) for p, s in value.items()}
 
@@ -377,7 +441,7 @@ class Node:
         found: dict[str, frozenset[str]] = {}
         for keyword in ("dependencies", "dependentRequired"):
             value = self.get(keyword)
-            if isinstance(value, Mapping):
+            if isinstance(value, dict):
                 for name, names in value.items():
                     if isinstance(names, list):
                         found[name] = found.get(name, frozenset()) | frozenset(
@@ -390,7 +454,7 @@ class Node:
         found: dict[str, Node] = {}
         for keyword in ("dependencies", "dependentSchemas"):
             value = self.get(keyword)
-            if isinstance(value, Mapping):
+            if isinstance(value, dict):
                 for name, schema in value.items():
                     if isinstance(schema, (Mapping, bool)):
                         found[name] = self.child(schema, keyword, name)
@@ -413,7 +477,7 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
         node = stack.pop()
         if node.is_false:
             return None
-        if not isinstance(node.schema, Mapping) or not node.assertions:
+        if not isinstance(node.schema, dict) or not node.assertions:
             continue
         if node.has("$ref"):
             if id(node.schema) in seen:

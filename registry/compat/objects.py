@@ -144,14 +144,36 @@ def check(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool:
     return ok
 
 
-def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
-    names = list(sup.properties)
-    seen = set(names)
+def _names(subs: Subs, sup: Node) -> list[str]:
+    """The property names to compare one by one, skipping those stated identically.
+
+    With one writer conjunct and no patterns on either side, a name whose two schemas are the
+    same text (and reference-free) holds without looking further.
+    """
+    reader = sup.get("properties")
+    reader = reader if isinstance(reader, dict) else {}
+    writer: dict[str, JSON] = {}
+    if (
+        len(subs) == 1
+        and subs[0].side.dialect is sup.side.dialect
+        and not subs[0].get("patternProperties")
+        and not sup.get("patternProperties")
+    ):
+        found = subs[0].get("properties")
+        writer = found if isinstance(found, dict) else {}
+    same = sup.side.interner.same
+    names = [n for n in reader if not (n in writer and same(writer[n], reader[n]))]
+    seen = set(reader)
     for node in subs:
         for name in node.properties:
             if name not in seen:
                 seen.add(name)
                 names.append(name)
+    return names
+
+
+def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
+    names = _names(subs, sup)
     ok = True
     for name in names:
         reader, _ = for_name(sup, name)
@@ -167,6 +189,12 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             ch.open_content += unnamed_open
             try:
                 for part in reader:
+                    if (
+                        len(writer) == 1
+                        and writer[0].side.dialect is part.side.dialect
+                        and part.side.interner.same(writer[0].schema, part.schema)
+                    ):
+                        continue
                     if in_writer and in_reader and part is sup.properties[name]:
                         ok = ch.check(writer, part) and ok
                     elif not ch.probe(writer, part, ALL_TYPES):
@@ -325,7 +353,9 @@ def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                 "holding a property neither schema names",
                 (writer,) if writer is not None else (),
                 reader,
-                sub_pointer=writer.pointer if writer is not None else (subs[0] if subs else sup).pointer,
+                sub_pointer=writer.pointer
+                if writer is not None
+                else (subs[0] if subs else sup).pointer,
                 sup_pointer=reader.pointer,
                 sub_value=writer.schema if writer is not None else None,
                 sup_value=reader.schema,

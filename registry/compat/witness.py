@@ -10,7 +10,6 @@ under the writer's whole schema, invalid under the reader's. Nothing unconfirmed
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable
 from fractions import Fraction
@@ -25,6 +24,7 @@ from registry.compat.nodes import (
     NULL,
     OBJECT,
     STRING,
+    Interner,
     Node,
     Side,
     Unresolvable,
@@ -64,7 +64,18 @@ BUDGET = 60
 class Sampler:
     """Proposes values that a conjunction of subschemas probably accepts."""
 
+    def __init__(self) -> None:
+        self._memo: dict[tuple[tuple[int, ...], int], list[JSON]] = {}
+        self.numbering = Interner()
+
     def values(self, subs: tuple[Node, ...], depth: int = 0) -> list[JSON]:
+        key = (tuple(id(n.schema) for n in subs), depth)
+        known = self._memo.get(key)
+        if known is None:
+            known = self._memo[key] = self._values(subs, depth)
+        return known
+
+    def _values(self, subs: tuple[Node, ...], depth: int) -> list[JSON]:
         try:
             expanded = expand_all(subs)
         except (Unresolvable, RecursionError):
@@ -80,10 +91,10 @@ class Sampler:
                 others = tuple(n for n in expanded if n is not split)
                 for index, branch in enumerate(branches[:4]):
                     found.extend(self.values((*others, split.child(branch, keyword, index)), depth))
-            return _unique(found)
+            return _unique(found, self.numbering)
         enumerated = [n.values for n in expanded if n.values is not None]
         if enumerated:
-            return _unique(min(enumerated, key=len)[:MAX_VALUES])
+            return _unique(min(enumerated, key=len)[:MAX_VALUES], self.numbering)
         types = frozenset(_ORDER)
         for node in expanded:
             types &= node.types
@@ -91,7 +102,7 @@ class Sampler:
         for atom in _ORDER:
             if atom in types:
                 found.extend(self._of(atom, expanded, depth))
-        return _unique(found)
+        return _unique(found, self.numbering)
 
     def one(self, subs: tuple[Node, ...], depth: int = 0) -> JSON:
         found = self.values(subs, depth)
@@ -210,11 +221,11 @@ def _strings(subs: tuple[Node, ...]) -> list[JSON]:
     return found
 
 
-def _unique(values: Iterable[JSON]) -> list[JSON]:
+def _unique(values: Iterable[JSON], numbering: Interner) -> list[JSON]:
     seen: set[str] = set()
     found: list[JSON] = []
     for value in values:
-        key = json.dumps(value, sort_keys=True)
+        key = numbering.text(value)
         if key not in seen:
             seen.add(key)
             found.append(value)
@@ -282,7 +293,7 @@ def _local(failure: Found, sampler: Sampler) -> Iterable[JSON]:
     base = next((v for v in own if isinstance(v, dict)), {})
     merged = [{**base, **c} for c in failure.candidates if isinstance(c, dict)]
     proposals = [*failure.candidates, *merged, *own]
-    for value in _unique(proposals):
+    for value in _unique(proposals, sampler.numbering):
         if not all(_safe_valid(n.side, n, value) for n in failure.subs):
             continue
         if (

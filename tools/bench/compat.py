@@ -42,7 +42,9 @@ BASE_URL = "https://events.example.org/schemas/"
 PEER_VENV = Path(tempfile.gettempdir()) / "telemetry-registry-compat-peers"
 
 
-def load_pairs(corpus: Path, dest: Path) -> tuple[list[tuple[dict[str, Any], EventSchema, EventSchema]], Any]:
+def load_pairs(
+    corpus: Path, dest: Path
+) -> tuple[list[tuple[dict[str, Any], EventSchema, EventSchema]], Any]:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         code = cli_main(["import-iglu", str(corpus), str(dest), "--base-url", BASE_URL])
     if code != 0:
@@ -163,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs, registry = load_pairs(args.corpus, Path(folder))
         run_engine(pairs, registry, not args.no_witness)  # warm up caches and imports
         runs = [run_engine(pairs, registry, not args.no_witness) for _ in range(args.repeat)]
-    total, times, reports = min(runs, key=lambda run: run[0])
+    total, _times, reports = min(runs, key=lambda run: run[0])
     per_pair = [statistics.median(run[1][i] for run in runs) for i in range(len(pairs))]
     slowest = max(range(len(pairs)), key=lambda i: per_pair[i])
     pair = pairs[slowest][0]
