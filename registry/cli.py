@@ -367,7 +367,9 @@ def _compare(args: argparse.Namespace, settings: Settings, *, evidence: bool) ->
             head = load_git(repo, args.head, settings)
             head_label = f"`{args.head}`"
         else:
-            head = load_folder(root, max_bytes=settings.max_file_bytes, display=display(root))
+            head = load_folder(
+                root, max_bytes=settings.max_file_bytes, display=display(root), reuse=base
+            )
             head_label = "the working tree"
     except GitSourceError as error:
         raise UsageError(str(error)) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from referencing import Registry
 
+from registry.compat import find_witness
 from registry.config import Settings
 from registry.governance import Assessment, Governance, Status, breaking_changes, govern
 from registry.lint import has_errors, lint
@@ -137,8 +138,6 @@ def build_review(
 def _witnesses(
     assessment: Assessment, head: Snapshot, registries: tuple[Registry[Any], Registry[Any]]
 ) -> list[Witness]:
-    from registry import compat
-
     found: list[Witness] = []
     new = assessment.schema
     if new is None:
@@ -151,7 +150,7 @@ def _witnesses(
         for direction in WITNESS_DIRECTIONS:
             if not breaking_changes(comparison, direction):
                 continue
-            event = compat.find_witness(
+            event = find_witness(
                 old.body,
                 new.body,
                 direction,

@@ -28,7 +28,6 @@ from registry.governance.model import (
 )
 from registry.governance.rules import BREAKING_KEY, RULES, RULES_BY_ID, finding, present
 from registry.model import JSON, EventSchema, SchemaRef
-from registry.refs import build_registry
 from registry.sources import Snapshot
 
 __all__ = [
@@ -48,11 +47,7 @@ def govern(
     base: Snapshot, head: Snapshot, settings: Settings, *, base_label: str = "the base"
 ) -> Governance:
     """Compare the head with the base (named `base_label` in messages) and apply the rules."""
-    engine = Assessor(
-        settings,
-        build_registry(base.schemas, base_url=settings.base_url),
-        build_registry(head.schemas, base_url=settings.base_url),
-    )
+    engine = Assessor(settings, base, head)
     assessments: list[Assessment] = []
     base_namespaces = {_namespace(ref.id, settings) for ref in base.by_ref}
     added = [ref for ref in head.by_ref if ref not in base.by_ref]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 import referencing
 
+from registry import compat
 from registry.config import Settings
 from registry.governance.model import (
     PAIRWISE_MODES,
@@ -20,31 +22,33 @@ from registry.governance.model import (
 from registry.governance.rules import BREAKING_KEY, finding, present
 from registry.governance.versions import bump_between, line_since_break, next_version, satisfies
 from registry.model import EventSchema, Finding, SchemaRef, VersionStyle
+from registry.refs import build_registry
 from registry.sources import Snapshot
 
 
 class Assessor:
     """The rules that need the compatibility engine, with each snapshot's `$ref` registry."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        base_registry: referencing.Registry[Any],
-        head_registry: referencing.Registry[Any],
-    ) -> None:
-        from registry import compat
-
-        self.compat = compat
+    def __init__(self, settings: Settings, base: Snapshot, head: Snapshot) -> None:
         self.settings = settings
-        self.base_registry = base_registry
-        self.head_registry = head_registry
+        self.base = base
+        self.head = head
+
+    @cached_property
+    def base_registry(self) -> referencing.Registry[Any]:
+        """Needed only for published versions edited in place, so built on first use."""
+        return build_registry(self.base.schemas, base_url=self.settings.base_url)
+
+    @cached_property
+    def head_registry(self) -> referencing.Registry[Any]:
+        return build_registry(self.head.schemas, base_url=self.settings.base_url)
 
     def compare(
         self, old: EventSchema, new: EventSchema, policy: str, *, published: bool = False
     ) -> Comparison:
         """Diff two versions; `published` when `old` is read from the base, not the head."""
         changes = tuple(
-            self.compat.diff(
+            compat.diff(
                 old.body,
                 new.body,
                 policy=policy,
@@ -52,7 +56,7 @@ class Assessor:
                 new_registry=self.head_registry,
             )
         )
-        verdicts = {mode: bool(self.compat.is_compatible(changes, mode)) for mode in PAIRWISE_MODES}
+        verdicts = {mode: bool(compat.is_compatible(changes, mode)) for mode in PAIRWISE_MODES}
         assert old.ref is not None
         return Comparison(old.ref, changes, verdicts)
 
@@ -61,7 +65,7 @@ class Assessor:
     ) -> Assessment:
         event = self.settings.for_event(ref.id)
         comparison = self.compare(old, new, event.policy, published=True)
-        kind = self.compat.required_bump(comparison.changes)
+        kind = compat.required_bump(comparison.changes)
         path = head.display_path(new.rel_path)
         if kind in ("none", "patch"):
             return Assessment(
@@ -168,7 +172,7 @@ class Assessor:
     def _required(self, assessment: Assessment) -> str:
         if not assessment.compatible:
             return "major"
-        kind = str(self.compat.required_bump(assessment.changes))
+        kind = str(compat.required_bump(assessment.changes))
         return "minor" if kind == "major" else kind
 
     def _bump_findings(
