@@ -107,6 +107,21 @@ def test_deleting_a_published_version_is_refused(
     assert "deleted here" in finding["message"]
 
 
+def test_breaking_the_syntax_of_a_published_version_reports_both_problems(
+    chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = published(chdir_repo, "checkout-1.0.0.yaml")
+    path = repo.root / "schemas/shop/checkout/1.0.0.yaml"
+    path.write_text(path.read_text() + "  - [unclosed\n")
+
+    code, report = check(repo, capsys)
+
+    assert code == 1
+    assert sorted(rules(report)) == ["parse-error", "version-deleted"]
+    deleted = next(f for f in report["findings"] if f["rule"] == "version-deleted")  # type: ignore[attr-defined]
+    assert "no longer loads" in deleted["message"]
+
+
 def test_renaming_a_version_file_to_the_next_version_is_a_deletion_with_a_hint(
     chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -300,6 +315,20 @@ def test_a_compatible_integer_version_needs_no_declaration(
 
 
 # -- new events, lint, revisions ----------------------------------------------------------
+
+
+def test_the_rules_command_lists_the_governance_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    listed = {rule["id"] for rule in json.loads(capsys.readouterr().out)}
+    assert {
+        "version-immutable",
+        "version-deleted",
+        "version-not-greater",
+        "version-skips-major",
+        "bump-matches-change",
+        "breaking-change-undeclared",
+        "breaking-change-declared",
+    } <= listed
 
 
 def test_a_new_event_in_a_new_namespace_passes(

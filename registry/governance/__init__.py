@@ -94,7 +94,11 @@ def _deleted(
         ),
         None,
     )
-    if renamed_to is not None:
+    unreadable = {failure.rel_path for failure in head.failures}
+    if old.rel_path in unreadable:
+        why = "its file no longer loads (see the file's lint finding)"
+        hint = "fix the file so that it loads as the published version again"
+    elif renamed_to is not None:
         why = f"its `$id` seems to have been renamed to {renamed_to.id}"
         hint = (
             f"keep {ref} published (mark it `deprecated: true` with `replaced_by: "
