@@ -53,11 +53,11 @@ METADATA_CHANGE_TYPES: Mapping[str, str] = {
     "categories": "CATEGORIES_CHANGED",
     "$id": "ID_CHANGED",
     "id": "ID_CHANGED",
-    "$schema": "DIALECT_CHANGED",
 }
 """Changes that alter no instance set but are not annotation-only (see ANNOTATION_KEYWORDS)."""
 
 UNKNOWN_KEYWORD_CHANGED = "UNKNOWN_KEYWORD_CHANGED"
+DIALECT_CHANGED = "DIALECT_CHANGED"
 EQUIVALENT_REWRITE = "EQUIVALENT_REWRITE"
 
 _BOUND = ("ADDED", "REMOVED", "INCREASED", "DECREASED", "CHANGED")
@@ -161,6 +161,7 @@ CHANGE_TYPES: Mapping[str, str] = {
     **{name: f"annotation `{kw}` changed" for kw, name in ANNOTATION_CHANGE_TYPES.items()},
     **{name: f"`{kw}` changed" for kw, name in METADATA_CHANGE_TYPES.items()},
     UNKNOWN_KEYWORD_CHANGED: "a keyword no validator reads changed",
+    DIALECT_CHANGED: "the JSON Schema draft (`$schema`) changed",
     EQUIVALENT_REWRITE: "the schema was rewritten but accepts exactly the same events",
 }
 """Every change type with a one-line summary (the catalogue the docs list)."""

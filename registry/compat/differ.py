@@ -17,6 +17,7 @@ import referencing
 
 from registry.compat.catalogue import (
     ANNOTATION_CHANGE_TYPES,
+    DIALECT_CHANGED,
     EQUIVALENT_REWRITE,
     METADATA_CHANGE_TYPES,
     UNKNOWN_KEYWORD_CHANGED,
@@ -137,7 +138,7 @@ def _dialect_change(old: Side, new: Side) -> Iterator[Change]:
         else "each version is compared under its own draft"
     )
     yield Change(
-        "DIALECT_CHANGED",
+        DIALECT_CHANGED,
         "/$schema",
         "/$schema",
         f"the JSON Schema draft changed from {old.dialect.name} to {new.dialect.name}: "
@@ -178,7 +179,7 @@ def annotation_changes(
                 stack.append((where, mine, theirs))
                 continue
             if (key in validating and key not in METADATA_CHANGE_TYPES) or (
-                key == "version" and not pointer
+                key in ("version", "$schema") and not pointer
             ):
                 continue
             if (key in left) == (key in right) and json_equal(mine, theirs):

@@ -192,14 +192,17 @@ class Side:
     def keywords(self) -> frozenset[str]:
         """The keywords this dialect validates (plus `format`, which the engine treats so).
 
-        Keywords that only modify another (draft 4's boolean exclusive bounds, `minContains`)
-        count too, so that a change to them is never mistaken for an annotation.
+        Keywords that jsonschema reads inside another's validator (draft 4's boolean exclusive
+        bounds, `minContains`, `then`/`else`) count too, so that a change to them is never
+        mistaken for an annotation.
         """
         known = set(self.dialect.validator.VALIDATORS) | {"format"}
         if self.dialect is DRAFT4:
             known |= {"exclusiveMinimum", "exclusiveMaximum"}
         if "unevaluatedItems" in known:
             known |= {"minContains", "maxContains"}
+        if "if" in known:
+            known |= {"then", "else"}
         return frozenset(known)
 
     def root(self) -> Node:
