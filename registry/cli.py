@@ -13,10 +13,16 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from registry import __version__
 from registry.config import ConfigError, Settings, load_settings
+from registry.model import EventSchema
+
+if TYPE_CHECKING:
+    from registry.review import Review
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -60,6 +66,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(rules, ("text", "json", "markdown"))
     rules.set_defaults(run=run_rules)
 
+    check = commands.add_parser(
+        "check", help="check the change against a git base: immutability, bumps, lint"
+    )
+    _add_git_options(check)
+    _add_format(check, ("text", "json", "github"))
+    check.set_defaults(run=run_check)
+
+    review = commands.add_parser(
+        "review", help="the pull-request review of the change against a git base"
+    )
+    _add_git_options(review)
+    _add_format(review, ("markdown", "json", "github"))
+    review.add_argument("--output", type=Path, help="write the report to this file")
+    review.set_defaults(run=run_review)
+
     iglu = commands.add_parser("import-iglu", help="convert Iglu self-describing schemas")
     iglu.add_argument("source", type=Path, help="a folder of Iglu schemas")
     iglu.add_argument("dest", type=Path, help="the schema tree to write into")
@@ -83,7 +104,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder to serve as the site root (default: public beside the configuration)",
     )
     serve.set_defaults(run=run_serve)
+
+    compat = commands.add_parser(
+        "compat", help="compare two versions of a schema: changes, verdict, a breaking event"
+    )
+    compat.add_argument("old", type=Path, metavar="OLD_FILE", help="the earlier version")
+    compat.add_argument("new", type=Path, metavar="NEW_FILE", help="the later version")
+    compat.add_argument(
+        "--mode",
+        choices=("backward", "forward", "full"),
+        help="what compatible means (default: the configured mode for the event, else backward)",
+    )
+    _add_format(compat, ("text", "json"))
+    compat.add_argument(
+        "--policy",
+        choices=("strict", "lenient"),
+        help="strict: set inclusion; lenient: writers never sent unnamed properties of an open "
+        "object (default: the configured policy for the event, else strict)",
+    )
+    compat.add_argument(
+        "--fail-on-incompatible",
+        action="store_true",
+        help="exit 1 when the verdict is incompatible (default: exit 0 whatever the verdict)",
+    )
+    compat.set_defaults(run=run_compat)
     return parser
+
+
+def _add_git_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="the git revision holding the published schemas (default: the merge base of HEAD "
+        "and the configured main branch)",
+    )
+    parser.add_argument(
+        "--head",
+        metavar="REF",
+        help="compare this git revision instead of the working tree",
+    )
 
 
 def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
@@ -184,10 +243,12 @@ def _within(path: PurePosixPath, chosen: PurePosixPath) -> bool:
 def run_rules(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
+    from registry import governance
     from registry.lint import RULES
 
     rows = [
-        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary) for rule in RULES
+        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
+        for rule in (*RULES, *governance.RULES)
     ]
     if args.format == "json":
         keys = ("id", "severity", "summary")
@@ -309,3 +370,114 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         server.server_close()
     return EXIT_OK
+
+
+# -- compat -------------------------------------------------------------------------------
+
+
+def run_compat(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.compat import check, render_json, render_text
+    from registry.model import Mode
+    from registry.refs import build_registry
+    from registry.sources import LoadFailure, load_file, load_folder
+
+    loaded = []
+    for path in (args.old, args.new):
+        if not path.is_file():
+            print(f"error: {display(path)}: no such file", file=sys.stderr)
+            return EXIT_PROBLEMS
+        schema = load_file(path, PurePosixPath(path.name), settings.max_file_bytes)
+        if isinstance(schema, LoadFailure):
+            where = display(path) + (f":{schema.error.line}" if schema.error.line else "")
+            print(
+                f"error: {where}: [{schema.error.rule}] {schema.error.message}; "
+                f"{schema.error.hint}",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        loaded.append(schema)
+    old, new = loaded
+    event = settings.for_event(new.id or old.id or "")
+    mode = Mode(args.mode) if args.mode else event.compatibility.pairwise
+    policy = args.policy or event.policy
+    tree = []
+    if settings.schema_root.is_dir():
+        snapshot = load_folder(settings.schema_root, max_bytes=settings.max_file_bytes)
+        tree = list(snapshot.schemas)
+
+    def registry_with(schema: EventSchema) -> Any:
+        others = [s for s in tree if s.ref is None or s.ref != schema.ref]
+        return build_registry([*others, schema], base_url=settings.base_url)
+
+    report = check(
+        old.body,
+        new.body,
+        mode=mode,
+        policy=policy,
+        old_registry=registry_with(old),
+        new_registry=registry_with(new),
+    )
+    report = replace(
+        report,
+        old_label=f"{display(args.old)} ({report.old_label})",
+        new_label=f"{display(args.new)} ({report.new_label})",
+    )
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    if args.fail_on_incompatible and not report.compatible:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+# -- check and review ---------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.report import render
+
+    review = _compare(args, settings, evidence=False)
+    if args.format == "text":
+        print(f"Compared {review.head_label} with {review.base_label}.")
+    checked = len(review.changed) + sum(
+        1 for a in review.assessments if a.status.value == "deleted"
+    )
+    sys.stdout.write(render(review.findings, args.format, checked=checked))
+    return EXIT_OK if review.passed else EXIT_PROBLEMS
+
+
+def run_review(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.review_render import render_review
+
+    review = _compare(args, settings, evidence=True)
+    text = render_review(review, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if review.passed else EXIT_PROBLEMS
+
+
+def _compare(args: argparse.Namespace, settings: Settings, *, evidence: bool) -> Review:
+    from registry.review import build_review, check_change
+    from registry.sources import GitSourceError, load_folder, load_git, merge_base, open_repo
+
+    root = settings.schema_root
+    try:
+        repo = open_repo(root if root.exists() else root.parent)
+        if args.base:
+            base_rev, base_label = args.base, f"`{args.base}`"
+        else:
+            base_rev = merge_base(repo, "HEAD", settings.main_branch)
+            base_label = f"the merge base with `{settings.main_branch}` ({base_rev[:10]})"
+        base = load_git(repo, base_rev, settings)
+        if args.head:
+            head = load_git(repo, args.head, settings)
+            head_label = f"`{args.head}`"
+        else:
+            head = load_folder(
+                root, max_bytes=settings.max_file_bytes, display=display(root), reuse=base
+            )
+            head_label = "the working tree"
+    except GitSourceError as error:
+        raise UsageError(str(error)) from None
+    build = build_review if evidence else check_change
+    return build(base, head, settings, base_label=base_label, head_label=head_label)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from registry import cli
+from registry.governance import RULES as GOVERNANCE_RULES
 from registry.lint import RULES
 from tests.conftest import FIXTURES, PROJECT
 
@@ -143,11 +144,11 @@ def test_rules_lists_every_rule_with_its_effective_severity(
     code, out, _ = run(["--config", str(config), "rules", "--format", "json"], capsys)
     listed = {row["id"]: row["severity"] for row in json.loads(out)}
     assert code == 0
-    assert list(listed) == [rule.id for rule in RULES]
+    assert list(listed) == [rule.id for rule in (*RULES, *GOVERNANCE_RULES)]
     assert listed["title-present"] == "warning" and listed["metaschema"] == "error"
     code, out, _ = run(["rules", "--format", "markdown"], capsys)
     assert out.splitlines()[0] == "| rule | severity | what it requires |"
-    assert len(out.splitlines()) == len(RULES) + 2
+    assert len(out.splitlines()) == len(RULES) + len(GOVERNANCE_RULES) + 2
 
 
 def test_the_module_runs_as_a_command() -> None:

@@ -133,8 +133,13 @@ def test_publish_refuses_an_id_that_decodes_to_a_dot_dot_segment(tmp_path: Path)
     out = tmp_path / "out"
     publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), out)
     before = tree_bytes(out)
+    encoded = load_folder(PUBLISH_FIXTURES / "encoded-dots")
+    with pytest.raises(LintFailed) as refused:
+        publish(encoded, Settings(), out)
+    assert [f.rule for f in refused.value.findings] == ["id-format"]
+    id_rules_off = Settings(rules={"id-format": Severity.OFF, "id-matches-path": Severity.OFF})
     with pytest.raises(UnsafeId, match=r"`\.` or `\.\.` segment"):
-        publish(load_folder(PUBLISH_FIXTURES / "encoded-dots"), Settings(), out)
+        publish(encoded, id_rules_off, out)
     assert tree_bytes(out) == before
     assert not (tmp_path / "escape").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
