@@ -22,6 +22,8 @@ from registry.config import ConfigError, Settings, load_settings
 from registry.model import EventSchema
 
 if TYPE_CHECKING:
+    import git
+
     from registry.review import Review
 
 EXIT_OK = 0
@@ -457,27 +459,37 @@ def run_review(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _compare(args: argparse.Namespace, settings: Settings, *, evidence: bool) -> Review:
-    from registry.review import build_review, check_change
-    from registry.sources import GitSourceError, load_folder, load_git, merge_base, open_repo
+    from registry.sources import GitSourceError, open_repo
 
     root = settings.schema_root
     try:
-        repo = open_repo(root if root.exists() else root.parent)
-        if args.base:
-            base_rev, base_label = args.base, f"`{args.base}`"
-        else:
-            base_rev = merge_base(repo, "HEAD", settings.main_branch)
-            base_label = f"the merge base with `{settings.main_branch}` ({base_rev[:10]})"
-        base = load_git(repo, base_rev, settings)
-        if args.head:
-            head = load_git(repo, args.head, settings)
-            head_label = f"`{args.head}`"
-        else:
-            head = load_folder(
-                root, max_bytes=settings.max_file_bytes, display=display(root), reuse=base
-            )
-            head_label = "the working tree"
+        # closing the repository stops the git helper processes gitpython keeps open
+        with open_repo(root if root.exists() else root.parent) as repo:
+            return _compare_in(repo, args, settings, evidence=evidence)
     except GitSourceError as error:
         raise UsageError(str(error)) from None
+
+
+def _compare_in(
+    repo: git.Repo, args: argparse.Namespace, settings: Settings, *, evidence: bool
+) -> Review:
+    from registry.review import build_review, check_change
+    from registry.sources import load_folder, load_git, merge_base
+
+    root = settings.schema_root
+    if args.base:
+        base_rev, base_label = args.base, f"`{args.base}`"
+    else:
+        base_rev = merge_base(repo, "HEAD", settings.main_branch)
+        base_label = f"the merge base with `{settings.main_branch}` ({base_rev[:10]})"
+    base = load_git(repo, base_rev, settings)
+    if args.head:
+        head = load_git(repo, args.head, settings)
+        head_label = f"`{args.head}`"
+    else:
+        head = load_folder(
+            root, max_bytes=settings.max_file_bytes, display=display(root), reuse=base
+        )
+        head_label = "the working tree"
     build = build_review if evidence else check_change
     return build(base, head, settings, base_label=base_label, head_label=head_label)

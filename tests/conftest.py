@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from git import Repo as GitPythonRepo
 
 if TYPE_CHECKING:
     from tests.loopback import Loopback
@@ -57,6 +58,7 @@ class GitRepo:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.commits = 0
+        self.opened: list[GitPythonRepo] = []
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "--quiet", "--initial-branch=main")
 
@@ -90,6 +92,19 @@ class GitRepo:
     def copy(self, source: Path, rel_path: str) -> Path:
         return self.write(rel_path, source.read_text(encoding="utf-8"))
 
+    def open(self, path: Path | None = None) -> GitPythonRepo:
+        """A gitpython handle on the repository (or a clone), closed when the test ends."""
+        from registry.sources import open_repo
+
+        repo = open_repo(path or self.root)
+        self.opened.append(repo)
+        return repo
+
+    def close(self) -> None:
+        """Stop the git helper processes gitpython keeps, before they are garbage collected."""
+        for repo in self.opened:
+            repo.close()
+
     def commit(self, message: str) -> str:
         self.git("add", "--all")
         self.git("commit", "--quiet", "--allow-empty", "-m", message)
@@ -97,6 +112,8 @@ class GitRepo:
 
 
 @pytest.fixture
-def git_repo(tmp_path: Path) -> GitRepo:
+def git_repo(tmp_path: Path) -> Iterator[GitRepo]:
     """An empty git repository on branch main, with a fixed author and dates."""
-    return GitRepo(tmp_path / "repo")
+    repo = GitRepo(tmp_path / "repo")
+    yield repo
+    repo.close()

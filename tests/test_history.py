@@ -5,7 +5,6 @@ from pathlib import PurePosixPath
 from registry.config import Settings
 from registry.history import file_histories, schema_history
 from registry.model import SchemaRef, Version
-from registry.sources import open_repo
 from tests.conftest import FIXTURES, GitRepo
 
 GOVERNANCE = FIXTURES / "governance"
@@ -24,9 +23,7 @@ def test_each_version_knows_the_commit_that_introduced_it_and_those_that_touched
     git_repo.copy(GOVERNANCE / "login-2-additive.yaml", "schemas/accounts/login/2.yaml")
     three = git_repo.commit("Add login 2")
 
-    history = schema_history(
-        open_repo(git_repo.root), Settings(schema_root=git_repo.root / "schemas")
-    )
+    history = schema_history(git_repo.open(), Settings(schema_root=git_repo.root / "schemas"))
 
     v1 = history[SchemaRef(LOGIN, Version.parse(1))]
     assert v1.introduced.hash == one
@@ -51,9 +48,7 @@ def test_history_follows_renames_and_forgets_files_deleted_before(git_repo: GitR
     git_repo.write("schemas/old/1.yaml", "title: back\n")
     again = git_repo.commit("Add it again")
 
-    files = file_histories(
-        open_repo(git_repo.root), Settings(schema_root=git_repo.root / "schemas")
-    )
+    files = file_histories(git_repo.open(), Settings(schema_root=git_repo.root / "schemas"))
 
     assert [c.hash for c in files[PurePosixPath("accounts/login/1.yaml")].commits] == [moved, added]
     assert [c.hash for c in files[PurePosixPath("old/1.yaml")].commits] == [again]
@@ -67,6 +62,6 @@ def test_history_of_a_schema_root_below_the_top_uses_paths_below_the_root(
     git_repo.write("registry/other/1.yaml", "title: not below the root\n")
     git_repo.commit("Add")
     files = file_histories(
-        open_repo(git_repo.root), Settings(schema_root=git_repo.root / "registry" / "schemas")
+        git_repo.open(), Settings(schema_root=git_repo.root / "registry" / "schemas")
     )
     assert list(files) == [PurePosixPath("accounts/login/1.yaml")]

@@ -162,7 +162,7 @@ def main_bench(argv: list[str] | None = None) -> int:
         assert isinstance(done, subprocess.CompletedProcess)
         print("  " + "\n  ".join(done.stdout.strip().splitlines()[-8:]))
         settings = load_settings(root / "pyproject.toml")
-        repo = open_repo(root)
+        repo = open_repo(root)  # closed when the bench process ends
         seconds, histories = timed(lambda: file_histories(repo, settings), args.repeat)
         assert isinstance(histories, dict)
         print(f"history of every file: {seconds:.2f} s ({len(histories)} files)")
