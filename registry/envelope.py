@@ -65,10 +65,15 @@ _SECONDS = _SecondCache()
 
 
 def utc_now() -> tuple[str, int]:
-    """The current time as RFC 3339 UTC text with microseconds and `Z`, and in nanoseconds."""
+    """The current time as RFC 3339 UTC text, and in nanoseconds since the epoch."""
     now_ns = time.time_ns()
-    second, rest = divmod(now_ns, 1_000_000_000)
-    return f"{_SECONDS.text(second)}.{rest // 1000:06d}Z", now_ns
+    return timestamp_of_ns(now_ns), now_ns
+
+
+def timestamp_of_ns(epoch_ns: int) -> str:
+    """Nanoseconds since the epoch as RFC 3339 UTC text, to the microsecond, with `Z`."""
+    second, rest = divmod(epoch_ns, 1_000_000_000)
+    return f"{_SECONDS.text(second)}.{rest // 1000:06d}Z"
 
 
 def rfc3339_utc(moment: datetime) -> str:

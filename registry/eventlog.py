@@ -142,7 +142,6 @@ class EventLog(Configurable):
 
     handlers = Handlers(
         [],
-        allow_none=True,
         help="""A list of logging.Handler instances (or a callable returning one) to send
         events to. Each event is written to each handler as one JSON line. With no handlers,
         events are not recorded.""",
@@ -150,7 +149,6 @@ class EventLog(Configurable):
 
     allowed_schemas = SchemaOptions(
         {},
-        allow_none=True,
         help="""The schemas whose events are recorded: a list of schema $ids, or a dict of
         $id to {"allowed_categories": [...], "allowed_properties": [...]}, naming the
         personal-data categories and the top-level properties each schema may record (other

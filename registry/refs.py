@@ -232,7 +232,8 @@ class EventValidator:
     def __init__(
         self, fast: Any | None, reference: Validator, references: referencing.Registry[Any]
     ) -> None:
-        self.compiled = fast is not None
+        self.compiled = fast
+        """The jsonschema-rs validator, or None where the reference validates alone."""
         self._is_valid: Callable[[Any], bool] = (
             fast.is_valid if fast is not None else reference.is_valid
         )
@@ -316,14 +317,31 @@ def _compiled_validator(schema: EventSchema, pool: list[EventSchema], base_url: 
     It can fail where jsonschema succeeds: a regular expression its engine does not support,
     or a `$ref` between schemas whose `$id`s are not absolute URIs.
     """
-    versions, latest = schema_uris(pool)
     refuse: Any = refuse_retrieval(base_url)  # it raises, so its return type does not matter
     try:
-        compiled_registry = jsonschema_rs.Registry(
-            [(uri, dict(item.body)) for uri, item in (*versions, *latest)], retriever=refuse
-        )
+        compiled_registry = jsonschema_rs.Registry(_compiled_resources(pool), retriever=refuse)
         return _COMPILED[dialect_or_default(schema.body).name](
             dict(schema.body), registry=compiled_registry, retriever=refuse, validate_formats=False
         )
     except ValueError:  # jsonschema-rs reports schemas it cannot build as ValueErrors
         return None
+
+
+def _compiled_resources(pool: list[EventSchema]) -> list[tuple[str, dict[str, Any]]]:
+    """The resources of `build_registry` for jsonschema-rs, without two claiming one `$id`.
+
+    jsonschema-rs also files a resource under its own `$id`, and picks arbitrarily between
+    versions that share one. So each version other than the latest gets an `$id` of its own,
+    `<$id>?version=<version>`, which keeps the base that its relative `$ref`s resolve against.
+    """
+    versions, latest = schema_uris(pool)
+    newest = {id(schema) for _, schema in latest}
+    resources: list[tuple[str, dict[str, Any]]] = []
+    for uri, schema in versions:
+        body = dict(schema.body)
+        if id(schema) not in newest and schema.ref is not None and "$id" in body:
+            separator = "&" if "?" in schema.ref.id else "?"
+            body["$id"] = f"{schema.ref.id}{separator}version={schema.ref.version}"
+        resources.append((uri, body))
+    resources.extend((uri, dict(schema.body)) for uri, schema in latest)
+    return resources
