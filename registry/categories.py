@@ -83,7 +83,6 @@ class Shape:
     """
 
     __slots__ = (
-        "_below",
         "_items",
         "_named",
         "_names",
@@ -91,6 +90,7 @@ class Shape:
         "_patterned",
         "_rest",
         "categories",
+        "declares_below",
         "located",
         "redactor",
     )
@@ -117,7 +117,8 @@ class Shape:
         self._items: dict[int, Shape] = {}
         self._rest: tuple[int, Shape] | None = None
         self._other: Shape | None = None
-        self._below: bool | None = None
+        self.declares_below = redactor.declares_below(located)
+        """Whether any value inside this one (not this one itself) may declare categories."""
 
     def child(self, key: str) -> Shape:
         """The shape of the value under `key` of an object here."""
@@ -185,13 +186,6 @@ class Shape:
         else:
             self._items[index] = shape
         return shape
-
-    @property
-    def declares_below(self) -> bool:
-        """Whether any value inside this one (not this one itself) may declare categories."""
-        if self._below is None:
-            self._below = self.redactor.declares_below(self.located)
-        return self._below
 
 
 class Redactor:
@@ -296,22 +290,22 @@ def _children(node: Mapping[str, Any], resolver: Any) -> list[_Located]:
 
 
 def _filter(value: Any, shape: Shape, covered: bool, allowed: frozenset[str]) -> Any:
-    """`value` with what `allowed` does not cover set to None; `covered` if an ancestor's
-    categories are all allowed."""
+    """`value` with what `allowed` does not cover set to None.
+
+    `covered` says an ancestor declared categories that are all allowed.
+    """
     categories = shape.categories
     if categories:
         if not categories <= allowed:
             return None
         covered = True
+    if not shape.declares_below:
+        return value if covered else None
     if isinstance(value, Mapping):
-        if not shape.declares_below:
-            return value if covered else None
         return {
             key: _filter(item, shape.child(key), covered, allowed) for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
-        if not shape.declares_below:
-            return value if covered else None
         return [
             _filter(item, shape.item(index), covered, allowed) for index, item in enumerate(value)
         ]

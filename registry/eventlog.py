@@ -17,9 +17,10 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -76,6 +77,20 @@ class Registered:
     validator: EventValidator
     redactor: Redactor | None
     """None for a schema that declares no categories: its events are recorded unchanged."""
+
+    @cached_property
+    def validate(self) -> Callable[[Mapping[str, Any]], None]:
+        return self.validator.validate
+
+    @cached_property
+    def closed(self) -> bool:
+        """Whether the schema admits only the keys it names (`additionalProperties: false`).
+
+        Registration refuses `__` property names, so validation alone then keeps reserved
+        and non-string keys out of events, and recording skips checking them.
+        """
+        body = self.schema.body
+        return body.get("additionalProperties") is False and "patternProperties" not in body
 
     @property
     def version_value(self) -> int | str:
@@ -325,10 +340,11 @@ class EventLog(Configurable):
         if not handlers or policy is None:
             return None
         entry = self._registered(schema_name, version)
-        if not isinstance(event, Mapping):
+        if type(event) is not dict and not isinstance(event, Mapping):
             raise TypeError(f"an event must be a mapping, not {type(event).__name__}")
-        check_event_keys(event)
-        entry.validator.validate(event)
+        if not entry.closed:
+            check_event_keys(event)
+        entry.validate(event)
         if entry.redactor is not None:
             event = entry.redactor.redact(event, policy)
         if timestamp_override is None:

@@ -395,3 +395,13 @@ def test_eventlog_is_configured_from_a_traitlets_config_file(config_file: Path) 
     (line,) = (config_file / "events.log").read_text().splitlines()
     assert json.loads(line)["name"] == "configured"
     assert EventLog(config=config).handlers == [handler]
+
+
+def test_in_a_schema_closed_to_other_keys_a_reserved_key_fails_validation(lines: Lines) -> None:
+    schema_id = "https://events.example.org/schemas/test/validation"
+    log = EventLog(handlers=[lines], allowed_schemas=[schema_id])
+    log.register_schema_file(EVENTLOG / "validation.yaml")
+    for key in ("__schema__", 7):
+        with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+            log.record_event(schema_id, 1, {"kind": "open", "size": 1, key: "forged"})
+    assert lines.written == []
