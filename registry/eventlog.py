@@ -225,11 +225,11 @@ class EventLog(Configurable):
     def _attach(self, handlers: HandlerList) -> None:
         """Make `handlers` the logger's handlers, each writing bare event lines."""
         with self._lock:
-            for handler in self._attached:
-                self.log.removeHandler(handler)
             for handler in handlers:
                 handler.setFormatter(self._formatter)
-                self.log.addHandler(handler)
+            kept = [handler for handler in self.log.handlers if handler not in self._attached]
+            # a new list, not the old one changed: recording threads iterate without the lock
+            self.log.handlers = [*kept, *handlers]
             self._attached = list(handlers)
 
     # -- schemas --------------------------------------------------------------------------

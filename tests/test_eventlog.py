@@ -73,7 +73,7 @@ def test_eventlog_is_importable_from_the_package_and_its_module() -> None:
 
 def test_importing_the_package_does_not_load_the_runtime() -> None:
     code = (
-        "import sys, registry, registry.cli\n"
+        "import sys, registry\n"
         "heavy = {'traitlets', 'jsonschema', 'jsonschema_rs', 'registry.eventlog'}\n"
         "print(sorted(heavy & set(sys.modules)))"
     )
