@@ -1,7 +1,24 @@
-"""telemetry-registry: versioned event schemas, governed in git, published, and recorded."""
+"""telemetry-registry: versioned event schemas, governed in git, published, and recorded.
+
+`registry.EventLog` is loaded on first use, so that `import registry` (and with it every
+command of the CLI) does not pay for traitlets, jsonschema and the validators.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["EventLog", "__version__"]
+
+if TYPE_CHECKING:
+    from registry.eventlog import EventLog
+
+
+def __getattr__(name: str) -> Any:
+    if name == "EventLog":
+        from registry.eventlog import EventLog
+
+        return EventLog
+    raise AttributeError(f"module 'registry' has no attribute {name!r}")

@@ -20,7 +20,7 @@ import jsonschema_rs
 import referencing
 import referencing.exceptions
 import referencing.jsonschema
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
@@ -154,22 +154,32 @@ def build_registry(
     retrieve: Callable[[str], referencing.Resource[Any]] | None = None,
 ) -> referencing.Registry[Any]:
     """A crawled registry holding every version (by version URI) and each latest (by `$id`)."""
-    resources: list[tuple[str, referencing.Resource[Any]]] = []
-    latest: dict[str, tuple[EventSchema, referencing.Resource[Any]]] = {}
+    versions, latest = schema_uris(schemas)
+    resources = {id(schema): resource_of(schema.body) for _, schema in versions}
+    registry: referencing.Registry[Any] = referencing.Registry(
+        retrieve=retrieve or refuse_retrieval(base_url)  # type: ignore[call-arg]
+    )
+    registry = registry.with_resources(
+        (uri, resources[id(schema)]) for uri, schema in versions
+    ).crawl()
+    return registry.with_resources((uri, resources[id(schema)]) for uri, schema in latest)
+
+
+def schema_uris(
+    schemas: Iterable[EventSchema],
+) -> tuple[list[tuple[str, EventSchema]], list[tuple[str, EventSchema]]]:
+    """The URIs a registry serves: each version at its version URI, and each latest at its `$id`."""
+    versions: list[tuple[str, EventSchema]] = []
+    latest: dict[str, EventSchema] = {}
     for schema in schemas:
         ref = schema.ref
         if ref is None:
             continue
-        resource = resource_of(schema.body)
-        resources.append((version_uri(ref), resource))
+        versions.append((version_uri(ref), schema))
         current = latest.get(ref.id)
-        if current is None or (current[0].version is not None and current[0].version < ref.version):
-            latest[ref.id] = (schema, resource)
-    registry: referencing.Registry[Any] = referencing.Registry(
-        retrieve=retrieve or refuse_retrieval(base_url)  # type: ignore[call-arg]
-    )
-    registry = registry.with_resources(resources).crawl()
-    return registry.with_resources((schema_id, res) for schema_id, (_, res) in latest.items())
+        if current is None or (current.version is not None and current.version < ref.version):
+            latest[ref.id] = schema
+    return versions, list(latest.items())
 
 
 def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:
@@ -255,3 +265,142 @@ _COMPILED: dict[str, Any] = {
     "2019-09": jsonschema_rs.Draft201909Validator,
     "2020-12": jsonschema_rs.Draft202012Validator,
 }
+
+
+def check_schema(body: Mapping[str, JSON]) -> None:
+    """Raise `jsonschema.SchemaError` when `body` breaks its draft's metaschema.
+
+    jsonschema's own check (formats included, e.g. that a `pattern` is a regex) is the one
+    users of jsonschema know; an unknown `$schema` raises UnknownDialect.
+    """
+    dialect_of(body).validator.check_schema(dict(body))
+
+
+class EventValidator:
+    """Validates events quickly and explains rejections exactly as jsonschema does.
+
+    A compiled validator (jsonschema-rs) answers whether an event is valid. When it says no,
+    jsonschema, the reference, decides and explains: its best-match error is raised, the same
+    one `jsonschema.validate` raises. Where the two disagree on a rejection (regular expression
+    dialects differ at the edges), the reference wins and the event is accepted. A schema the
+    compiled validator cannot build is validated by the reference alone.
+    """
+
+    __slots__ = ("_is_valid", "compiled", "reference", "references")
+
+    def __init__(
+        self, fast: Any | None, reference: Validator, references: referencing.Registry[Any]
+    ) -> None:
+        self.compiled = fast
+        """The jsonschema-rs validator, or None where the reference validates alone."""
+        self._is_valid: Callable[[Any], bool] = (
+            fast.is_valid if fast is not None else reference.is_valid
+        )
+        self.reference = reference
+        self.references = references
+
+    def validate(self, instance: Any) -> None:
+        """Return if `instance` is valid; raise `jsonschema.ValidationError` if not."""
+        try:
+            if self._is_valid(instance):
+                return
+        except ValueError:
+            pass  # a value JSON cannot hold (a datetime, a non-string key): let jsonschema judge
+        error = best_match(self.reference.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def is_valid(self, instance: Any) -> bool:
+        try:
+            self.validate(instance)
+        except ValidationError:
+            return False
+        return True
+
+
+class UnresolvableReference(ValueError):
+    """A schema whose `$ref` names nothing known; nothing was fetched."""
+
+    def __init__(self, schema_id: str, ref: str, detail: str) -> None:
+        self.schema_id = schema_id
+        self.ref = ref
+        self.detail = detail
+        super().__init__(
+            f"schema {schema_id!r}: `$ref` {ref!r} cannot be resolved ({detail}); a `$ref` may "
+            "name a local definition or a schema registered before this one "
+            "(`$id/<version>.json` for one version, the bare `$id` for its latest)"
+        )
+
+
+def event_validator_for(
+    schema: EventSchema, others: Iterable[EventSchema] = (), *, base_url: str = ""
+) -> EventValidator:
+    """An EventValidator for `schema`, whose `$ref`s may name itself or `others`.
+
+    Both validators resolve references only among these schemas: jsonschema through a
+    `referencing.Registry`, jsonschema-rs through its own registry, each with a retriever that
+    refuses. A reference that names nothing known raises UnresolvableReference here, when the
+    schema is registered, rather than when an event is recorded. Formats are annotations, as in
+    jsonschema without a format checker.
+    """
+    pool = [*others, schema]
+    references = build_registry(pool, base_url=base_url)
+    _check_references(schema, references)
+    reference = validator_for(schema.body, references)
+    return EventValidator(_compiled_validator(schema, pool, base_url), reference, references)
+
+
+def _check_references(schema: EventSchema, references: referencing.Registry[Any]) -> None:
+    root = resource_of(schema.body)
+    stack = [(root, references.resolver_with_root(root))]
+    while stack:
+        resource, resolver = stack.pop()
+        contents = resource.contents
+        ref = contents.get("$ref") if isinstance(contents, Mapping) else None
+        if isinstance(ref, str):
+            try:
+                resolver.lookup(ref)
+            except referencing.exceptions.Unresolvable as error:
+                cause: BaseException = error
+                while cause.__cause__ is not None:  # the retriever's own explanation, if any
+                    cause = cause.__cause__
+                detail = str(cause) if cause is not error else f"nothing at {error.ref!r}"
+                raise UnresolvableReference(schema.id or "", ref, detail) from None
+        for child in resource.subresources():
+            stack.append((child, resolver.in_subresource(child)))
+
+
+def _compiled_validator(schema: EventSchema, pool: list[EventSchema], base_url: str) -> Any | None:
+    """A jsonschema-rs validator, or None where it cannot build one (the reference then serves).
+
+    It can fail where jsonschema succeeds: a regular expression its engine does not support,
+    or a `$ref` between schemas whose `$id`s are not absolute URIs.
+    """
+    refuse: Any = refuse_retrieval(base_url)  # it raises, so its return type does not matter
+    try:
+        compiled_registry = jsonschema_rs.Registry(_compiled_resources(pool), retriever=refuse)
+        return _COMPILED[dialect_or_default(schema.body).name](
+            dict(schema.body), registry=compiled_registry, retriever=refuse, validate_formats=False
+        )
+    except ValueError:  # jsonschema-rs reports schemas it cannot build as ValueErrors
+        return None
+
+
+def _compiled_resources(pool: list[EventSchema]) -> list[tuple[str, dict[str, Any]]]:
+    """The resources of `build_registry` for jsonschema-rs, without two claiming one `$id`.
+
+    jsonschema-rs also files a resource under its own `$id`, and picks arbitrarily between
+    versions that share one. So each version other than the latest gets an `$id` of its own,
+    `<$id>?version=<version>`, which keeps the base that its relative `$ref`s resolve against.
+    """
+    versions, latest = schema_uris(pool)
+    newest = {id(schema) for _, schema in latest}
+    resources: list[tuple[str, dict[str, Any]]] = []
+    for uri, schema in versions:
+        body = dict(schema.body)
+        if id(schema) not in newest and schema.ref is not None and "$id" in body:
+            separator = "&" if "?" in schema.ref.id else "?"
+            body["$id"] = f"{schema.ref.id}{separator}version={schema.ref.version}"
+        resources.append((uri, body))
+    resources.extend((uri, dict(schema.body)) for uri, schema in latest)
+    return resources
