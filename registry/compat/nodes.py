@@ -181,6 +181,9 @@ class Side:
     registry: referencing.Registry[Any]
     label: str
     interner: Interner = field(default_factory=Interner)
+    _without: dict[tuple[int, str], tuple[object, dict[str, JSON]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     dialect: Dialect = field(init=False)
     validator: Validator = field(init=False)
 
@@ -211,6 +214,18 @@ class Side:
 
     def ref_free(self, schema: JSON) -> bool:
         return self.interner.ref_free(schema)
+
+    def without(self, schema: dict[str, JSON], keyword: str) -> dict[str, JSON]:
+        """`schema` minus one keyword, made once and kept for the side's life.
+
+        Kept so that its identity is stable: the engine caches answers by object identity.
+        """
+        key = (id(schema), keyword)
+        known = self._without.get(key)
+        if known is None:
+            rest = {k: v for k, v in schema.items() if k != keyword}
+            known = self._without[key] = (schema, rest)
+        return known[1]
 
     def is_valid(self, node: Node, instance: JSON) -> bool:
         """Validate with jsonschema against one subschema, resolving as the document does."""
@@ -472,6 +487,7 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
     """Conjuncts with `$ref`s followed and `allOf` flattened; None when one is `false`.
 
     Schemas without assertions drop out; a reference already followed is not followed again.
+    A flattened node is kept without its `allOf`, so expanding a result again changes nothing.
     """
     result: list[Node] = []
     stack = list(nodes)[::-1]
@@ -488,10 +504,17 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
             seen.add(id(node.schema))
             stack.extend(reversed(node.deref()))
             continue
-        result.append(node)
         branches = node.get("allOf")
-        if isinstance(branches, list):
-            stack.extend(
-                node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
-            )
+        if not isinstance(branches, list):
+            result.append(node)
+            continue
+        assert isinstance(node.schema, dict)
+        rest = Node(
+            node.side.without(node.schema, "allOf"), None, node.resolver, node.side, (node, ())
+        )
+        stack.extend(
+            node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
+        )
+        if rest.assertions:
+            result.append(rest)
     return tuple(result)

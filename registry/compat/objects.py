@@ -3,8 +3,9 @@ property counts, dependencies and `propertyNames`.
 
 The content model matters here. A property the writer does not name is governed by the writer's
 `additionalProperties` (absent: anything), so adding a typed property to an open object is not
-backward-compatible under the strict policy. The lenient policy assumes writers never sent a
-property their schema did not name (Confluent's LENIENT), so those buckets are vacuous there.
+backward-compatible. Failures that arise only because the writer left such properties open are
+marked as open-content failures: the lenient policy (Confluent's LENIENT) assumes writers never
+sent those properties, and does not count them as breaking.
 """
 
 from __future__ import annotations
@@ -181,8 +182,6 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             continue
         writer, _ = writer_for(subs, name)
         unnamed_open = open_for(subs, name)
-        if unnamed_open and ch.lenient:
-            continue
         in_writer = any(name in n.properties for n in subs)
         in_reader = name in sup.properties
         with ch.descend(name, subs):
@@ -267,8 +266,6 @@ def _property_change(
 
 def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     is_open = writer_open(subs)
-    if ch.lenient and is_open:
-        return True
     ok = True
     for pattern, schema in sup.pattern_properties.items():
         if schema.is_true:
@@ -314,7 +311,7 @@ def _proves_pattern(ch: Inclusion, node: Node, pattern: str, schema: Node) -> bo
 def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     reader = sup.additional
     is_open = writer_open(subs)
-    if reader is None or reader.is_true or (ch.lenient and is_open):
+    if reader is None or reader.is_true:
         return True
     for node in subs:
         cases = [

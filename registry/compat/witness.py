@@ -263,7 +263,9 @@ def _safe_valid(side: Side, node: Node | None, instance: JSON) -> bool | None:
 
 def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSON | None:
     """A confirmed counterexample for `direction` (backward or forward), or None."""
-    found = comparison.found(direction)
+    from registry.compat.differ import breaking
+
+    found = breaking(comparison, direction)
     if not found:
         return None
     writer, reader = (
