@@ -25,8 +25,8 @@ from registry.compat.nodes import (
     Side,
     Unresolvable,
     expand_all,
-    json_equal,
     value_atom,
+    value_key,
 )
 from registry.model import JSON, Change, Mode
 
@@ -297,13 +297,15 @@ class Inclusion:
             return None
         smallest = min(enumerated, key=lambda n: len(n.values or ()))
         values: list[JSON] = []
+        seen: set[object] = set()
         for value in smallest.values or ():
-            if not any(json_equal(value, v) for v in values) and all(
-                n is smallest or n.side.is_valid(n, value) for n in subs
-            ):
+            key = value_key(value)
+            if key in seen or _atom(value, smallest) not in types:
+                continue
+            seen.add(key)
+            if all(n is smallest or n.accepts(value) for n in subs):
                 values.append(value)
-        values = [v for v in values if _atom(v, smallest) in types]
-        rejected = [v for v in values if not sup.side.is_valid(sup, v)]
+        rejected = [v for v in values if not sup.accepts(v)]
         if not rejected:
             return True
         if sup.values is not None:

@@ -61,8 +61,9 @@ def for_name(node: Node, name: str) -> tuple[list[Node], bool]:
     """The schemas one node applies to property `name`, and whether it names it."""
     parts: list[Node] = []
     named = False
-    if name in node.properties:
-        parts.append(node.properties[name])
+    own = node.property(name)
+    if own is not None:
+        parts.append(own)
         named = True
     for pattern, child in node.pattern_properties.items():
         if matches(pattern, name):
@@ -166,7 +167,8 @@ def _names(subs: Subs, sup: Node) -> list[str]:
     names = [n for n in reader if not (n in writer and same(writer[n], reader[n]))]
     seen = set(reader)
     for node in subs:
-        for name in node.properties:
+        mine = node.get("properties")
+        for name in mine if isinstance(mine, dict) else ():
             if name not in seen:
                 seen.add(name)
                 names.append(name)
@@ -182,8 +184,8 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             continue
         writer, _ = writer_for(subs, name)
         unnamed_open = open_for(subs, name)
-        in_writer = any(name in n.properties for n in subs)
-        in_reader = name in sup.properties
+        in_writer = any(name in n.property_names for n in subs)
+        in_reader = name in sup.property_names
         with ch.descend(name, subs):
             ch.open_content += unnamed_open
             try:
@@ -194,7 +196,7 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                         and part.side.interner.same(writer[0].schema, part.schema)
                     ):
                         continue
-                    if in_writer and in_reader and part is sup.properties[name]:
+                    if in_writer and in_reader and part is sup.property(name):
                         ok = ch.check(writer, part) and ok
                     elif not ch.probe(writer, part, ALL_TYPES):
                         ok = _property_change(ch, subs, sup, name, in_writer, part) and ok
@@ -260,7 +262,7 @@ def _property_change(
         writer,
         part,
         sub_pointer=_pointer(subs, "properties", name),
-        sup_pointer=sup.properties[name].pointer if name in sup.properties else part.pointer,
+        sup_pointer=own.pointer if (own := sup.property(name)) is not None else part.pointer,
     )
 
 
@@ -542,8 +544,9 @@ def _property_names(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 
 def _pointer(subs: Subs, keyword: str, name: str) -> str:
     for node in subs:
-        if name in node.properties:
-            return node.properties[name].pointer
+        own = node.property(name)
+        if own is not None:
+            return own.pointer
     return (subs[0].pointer if subs else "") + f"/{keyword}/{_escape(name)}"
 
 
