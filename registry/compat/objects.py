@@ -278,9 +278,11 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             (n.pattern_properties[pattern] for n in subs if pattern in n.pattern_properties), None
         )
         ch.open_content += is_open
+        name = _unnamed_match(pattern, subs, sup)
         try:
             if same is not None:
-                ok = ch.check((same,), schema) and ok
+                with ch.descend(name, subs):
+                    ok = ch.check((same,), schema) and ok
             else:
                 ok = (
                     ch.fail(
@@ -298,6 +300,17 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         finally:
             ch.open_content -= is_open
     return ok
+
+
+def _unnamed_match(pattern: str, subs: Subs, sup: Node) -> str:
+    """A property name matching `pattern` that no schema lists, for placing a witness."""
+    from registry.compat.regex_sample import samples
+
+    listed = set(sup.property_names).union(*(n.property_names for n in subs))
+    for name in samples(pattern):
+        if name not in listed:
+            return name
+    return UNNAMED
 
 
 def _proves_pattern(ch: Inclusion, node: Node, pattern: str, schema: Node) -> bool:
