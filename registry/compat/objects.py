@@ -84,19 +84,13 @@ def writer_for(subs: Subs, name: str) -> tuple[tuple[Node, ...], bool]:
     return tuple(parts), named
 
 
-def open_for(subs: Subs, name: str) -> bool:
-    """Whether the writer leaves `name` entirely open: unnamed, with no additional schema.
+def writer_open(subs: Subs) -> bool:
+    """Whether every writer conjunct leaves unnamed properties open (absent or true).
 
-    The lenient policy assumes writers never sent such a property; a writer that describes
-    unnamed properties with a schema (partially open) declared that they exist, so it is
+    The lenient policy assumes writers never sent such properties; a writer that describes
+    unnamed properties with a schema (partially open) declared that they exist, so those are
     compared strictly under both policies.
     """
-    parts, named = writer_for(subs, name)
-    return not named and all(p.is_true for p in parts)
-
-
-def writer_open(subs: Subs) -> bool:
-    """Whether every writer conjunct leaves unnamed properties open (absent or true)."""
     return all(n.additional is None or n.additional.is_true for n in subs)
 
 
@@ -182,8 +176,8 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         reader, _ = for_name(sup, name)
         if not reader:
             continue
-        writer, _ = writer_for(subs, name)
-        unnamed_open = open_for(subs, name)
+        writer, named = writer_for(subs, name)
+        unnamed_open = not named and all(p.is_true for p in writer)
         in_writer = any(name in n.property_names for n in subs)
         in_reader = name in sup.property_names
         with ch.descend(name, subs):
