@@ -194,10 +194,10 @@ def _section(review: Review, assessment: Assessment) -> list[str]:
 def _replacement(assessment: Assessment) -> str:
     body = assessment.schema.body if assessment.schema else {}
     text = ""
-    reason = body.get("deprecated_reason")
+    reason = body.get("x-deprecated-reason")
     if isinstance(reason, str):
         text += f": {_inline(reason)}"
-    replaced_by = body.get("replaced_by", body.get("x-replaced-by"))
+    replaced_by = body.get("x-replaced-by")
     if isinstance(replaced_by, str):
         text += f"; replaced by `{replaced_by}`"
     return text + "."

@@ -20,10 +20,9 @@ ANNOTATION_KEYWORDS: frozenset[str] = frozenset(
         "deprecated",
         "readOnly",
         "writeOnly",
-        "owner",
-        "owners",
-        "deprecated_reason",
-        "replaced_by",
+        "x-owner",
+        "x-deprecated-reason",
+        "x-replaced-by",
     }
 )
 """Keywords whose changes never alter which events are valid, nor what they mean to a reader.
@@ -42,10 +41,9 @@ ANNOTATION_CHANGE_TYPES: Mapping[str, str] = {
     "deprecated": "DEPRECATED_CHANGED",
     "readOnly": "READ_ONLY_CHANGED",
     "writeOnly": "WRITE_ONLY_CHANGED",
-    "owner": "OWNER_CHANGED",
-    "owners": "OWNER_CHANGED",
-    "deprecated_reason": "DEPRECATION_CHANGED",
-    "replaced_by": "DEPRECATION_CHANGED",
+    "x-owner": "OWNER_CHANGED",
+    "x-deprecated-reason": "DEPRECATION_CHANGED",
+    "x-replaced-by": "DEPRECATION_CHANGED",
 }
 
 METADATA_CHANGE_TYPES: Mapping[str, str] = {

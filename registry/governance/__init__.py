@@ -101,7 +101,7 @@ def _deleted(
     elif renamed_to is not None:
         why = f"its `$id` seems to have been renamed to {renamed_to.id}"
         hint = (
-            f"keep {ref} published (mark it `deprecated: true` with `replaced_by: "
+            f"keep {ref} published (mark it `deprecated: true` with `x-replaced-by: "
             f"{renamed_to.id}`) and add the new event beside it"
         )
     elif any(other.id == ref.id for other in added):

@@ -21,8 +21,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "version-deleted",
         "A published version is never deleted (mark it `deprecated: true` instead).",
-        "restore the file; to retire the event, set `deprecated: true`, `deprecated_reason` "
-        "and `replaced_by`",
+        "restore the file; to retire the event, set `deprecated: true`, `x-deprecated-reason` "
+        "and `x-replaced-by`",
     ),
     Rule(
         "version-not-greater",
