@@ -65,6 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
     iglu.add_argument("dest", type=Path, help="the schema tree to write into")
     iglu.add_argument("--base-url", help="base URL of the `$id`s (default: the configured one)")
     iglu.set_defaults(run=run_import_iglu)
+
+    publish = commands.add_parser("publish", help="write the static registry (index.json + files)")
+    publish.add_argument(
+        "--out",
+        type=Path,
+        help="the folder to write, served at the base URL (default: public/<base URL path> "
+        "beside the configuration, e.g. public/schemas); replaced as a whole",
+    )
+    publish.set_defaults(run=run_publish)
+
+    serve = commands.add_parser("serve", help="serve the published registry on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port (0: any free port)")
+    serve.add_argument(
+        "--dir",
+        type=Path,
+        help="the folder to serve as the site root (default: public beside the configuration)",
+    )
+    serve.set_defaults(run=run_serve)
     return parser
 
 
@@ -202,4 +220,92 @@ def run_import_iglu(args: argparse.Namespace, settings: Settings) -> int:
         f"imported {len(result.written)} schemas into {display(args.dest)}; "
         f"{len(result.skipped)} files skipped"
     )
+    return EXIT_OK
+
+
+# -- publish and serve --------------------------------------------------------------------
+
+
+def project_folder(settings: Settings) -> Path:
+    """The folder holding the configuration file, or the current folder without one."""
+    source = Path(settings.source)
+    return source.parent if source.is_file() else Path.cwd()
+
+
+def default_site(settings: Settings) -> Path:
+    return project_folder(settings) / "public"
+
+
+def default_publish_dir(settings: Settings) -> Path:
+    """`public/<base URL path>`, so that serving `public` answers at the base URL's path."""
+    from urllib.parse import unquote, urlsplit
+
+    below = unquote(urlsplit(settings.base_url).path).strip("/")
+    return default_site(settings) / below if below else default_site(settings)
+
+
+def run_publish(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.publish import LintFailed, OutputNotRegistry, PublishError, publish
+    from registry.report import render
+    from registry.sources import load_folder
+
+    root = settings.schema_root
+    if not root.is_dir():
+        raise UsageError(f"{display(root)}: the schema root is not a folder")
+    out = args.out if args.out is not None else default_publish_dir(settings)
+    snapshot = load_folder(root, max_bytes=settings.max_file_bytes, display=display(root))
+    checked = len(snapshot.schemas) + len(snapshot.failures)
+    try:
+        result = publish(snapshot, settings, out)
+    except LintFailed as error:
+        sys.stdout.write(render(error.findings, "text", checked=checked))
+        print(f"publish refused: {error}; {display(out)} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OutputNotRegistry as error:
+        raise UsageError(str(error)) from None
+    except PublishError as error:
+        print(f"publish refused: {error}; {display(out)} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if result.findings:
+        sys.stdout.write(render(result.findings, "text", checked=checked))
+    print(
+        f"published {result.events} events ({result.versions} versions, {result.files} files) "
+        f"to {display(out)}; serve it at {settings.base_url}"
+    )
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from urllib.parse import unquote, urlsplit
+
+    from registry.index import INDEX_FILE
+    from registry.serve import make_server, server_url
+
+    site = args.dir if args.dir is not None else default_site(settings)
+    if not site.is_dir():
+        raise UsageError(f"{display(site)}: no such folder; run `telemetry-registry publish` first")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: a TCP port is 0 to 65535")
+    try:
+        server = make_server(site, args.port)
+    except OSError as error:
+        raise UsageError(f"cannot listen on 127.0.0.1:{args.port} ({error.strerror})") from None
+    url = server_url(server)
+    base_path = urlsplit(settings.base_url).path.strip("/")
+    registry_path = next(
+        (below for below in (base_path, "") if (site / unquote(below) / INDEX_FILE).is_file()),
+        None,
+    )
+    print(f"serving {display(site)} at {url}")
+    if registry_path is None:
+        print(f"no {INDEX_FILE} in {display(site)}: run `telemetry-registry publish` first")
+    else:
+        print(f"registry: {url}{registry_path + '/' if registry_path else ''}{INDEX_FILE}")
+    print("press Ctrl-C to stop", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.server_close()
     return EXIT_OK

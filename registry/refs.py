@@ -128,6 +128,24 @@ def refuse_retrieval(base_url: str) -> Callable[[str], referencing.Resource[Any]
     return retrieve
 
 
+def retrieving_registry(
+    base_url: str, fetch: Callable[[str], Mapping[str, JSON]]
+) -> referencing.Registry[Any]:
+    """A registry that fetches, on demand, the schemas under `base_url` through `fetch`.
+
+    `fetch(uri)` receives a URI under `base_url` (fragment removed) and returns the schema body;
+    a URI anywhere else raises ReferenceOutsideRegistry before `fetch` is called, so a schema
+    can never make its reader connect to another host.
+    """
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        if not base_url or not uri.startswith(base_url):
+            raise ReferenceOutsideRegistry(uri, base_url)
+        return resource_of(fetch(uri))
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+
+
 def build_registry(
     schemas: Iterable[EventSchema],
     *,

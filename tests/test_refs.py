@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
+import jsonschema
 import pytest
 import referencing.exceptions
 
@@ -19,6 +20,7 @@ from registry.refs import (
     UnknownDialect,
     build_registry,
     dialect_of,
+    retrieving_registry,
     validator_for,
     version_uri,
 )
@@ -109,3 +111,43 @@ def test_a_validator_without_a_registry_fetches_nothing_either(tmp_path: Path) -
     validator = validator_for({"$ref": "https://events.example.org/schemas/missing/1.json"})
     with pytest.raises(referencing.exceptions.Unresolvable):
         validator.is_valid(1)
+
+
+ADDRESS = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "$id": BASE + "shop/address",
+    "type": "object",
+    "properties": {"city": {"type": "string"}},
+    "required": ["city"],
+}
+
+
+def test_retrieving_registry_fetches_uris_under_the_base_through_fetch() -> None:
+    asked: list[str] = []
+
+    def fetch(uri: str) -> Mapping[str, Any]:
+        asked.append(uri)
+        return ADDRESS
+
+    order = {"$ref": BASE + "shop/address/1.json", "$id": BASE + "shop/order"}
+    validator = validator_for(order, retrieving_registry(BASE, fetch))
+    validator.validate({"city": "Lyon"})
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({"city": 3})
+    assert set(asked) == {BASE + "shop/address/1.json"}
+
+
+def test_retrieving_registry_refuses_other_hosts_without_calling_fetch() -> None:
+    asked: list[str] = []
+
+    def fetch(uri: str) -> Mapping[str, Any]:
+        asked.append(uri)
+        raise AssertionError("fetch must not be called for another host")
+
+    registry = retrieving_registry(BASE, fetch)
+    for uri in ("https://elsewhere.example.com/x.json", "https://events.example.org/other/x"):
+        with pytest.raises(referencing.exceptions.Unretrievable) as caught:
+            registry.get_or_retrieve(uri)
+        assert isinstance(caught.value.__cause__, ReferenceOutsideRegistry)
+        assert caught.value.__cause__.uri == uri
+    assert asked == []

@@ -1,0 +1,120 @@
+"""Serve a folder on 127.0.0.1 as a static host would, with ETags for revalidating clients.
+
+Python's `http.server` answers `If-Modified-Since` but sends no ETag; a registry client
+revalidates with `If-None-Match`, so this handler adds a strong ETag (from the file's sha256)
+and answers a matching `If-None-Match` with 304. Folders behave as on GitHub Pages or nginx:
+`/a/b` redirects to `/a/b/`, which serves `index.html` when present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+LOOPBACK = "127.0.0.1"
+
+
+class ETagCache:
+    """File digests keyed by (path, size, mtime, inode), so unchanged files are hashed once."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._tags: dict[tuple[str, int, int, int], str] = {}
+
+    def etag_of(self, path: str) -> str:
+        stat = os.stat(path)
+        key = (path, stat.st_size, stat.st_mtime_ns, stat.st_ino)
+        with self._lock:
+            cached = self._tags.get(key)
+        if cached is not None:
+            return cached
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 16), b""):
+                digest.update(chunk)
+        tag = f'"{digest.hexdigest()[:32]}"'
+        with self._lock:
+            if len(self._tags) >= self._limit:
+                self._tags.clear()
+            self._tags[key] = tag
+        return tag
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an `If-None-Match` header names `etag` (weak comparison, as RFC 9110 says)."""
+    if header.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(part.strip().removeprefix("W/") == wanted for part in header.split(","))
+
+
+class RegistryRequestHandler(SimpleHTTPRequestHandler):
+    """A static-file handler that sends ETags and honours `If-None-Match`."""
+
+    etags: ClassVar[ETagCache] = ETagCache()
+    extensions_map = {  # noqa: RUF012 - the parent class declares it as a plain attribute
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".json": "application/json",
+    }
+    _etag: str | None = None
+
+    def send_head(self) -> Any:
+        self._etag = None
+        target = self._file_for_request()
+        if target is not None:
+            try:
+                etag = self.etags.etag_of(target)
+            except OSError:
+                etag = None
+            if etag is not None:
+                condition = self.headers.get("If-None-Match")
+                if condition is not None and etag_matches(condition, etag):
+                    self.send_response(HTTPStatus.NOT_MODIFIED)
+                    self.send_header("ETag", etag)
+                    self.send_header("Cache-Control", "no-cache")
+                    self.end_headers()
+                    return None
+                self._etag = etag
+        return super().send_head()
+
+    def end_headers(self) -> None:
+        if self._etag is not None:
+            self.send_header("ETag", self._etag)
+            self.send_header("Cache-Control", "no-cache")
+            self._etag = None
+        super().end_headers()
+
+    def _file_for_request(self) -> str | None:
+        """The file a GET would send: the path itself, or a folder's index.html."""
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not urlsplit(self.path).path.endswith("/"):
+                return None  # the parent class redirects to the slash form
+            path = os.path.join(path, "index.html")
+        return path if os.path.isfile(path) else None
+
+
+def make_server(
+    directory: Path,
+    port: int = 0,
+    *,
+    host: str = LOOPBACK,
+    handler: type[RegistryRequestHandler] = RegistryRequestHandler,
+) -> ThreadingHTTPServer:
+    """A threading server for `directory` on host:port (port 0: any free port); not started."""
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    return server
+
+
+def server_url(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host!s}:{port}/"
