@@ -1,4 +1,4 @@
-"""Snapshots of a schema tree, and loading them from a folder.
+"""Snapshots of a schema tree, and loading them from a folder or a git revision.
 
 A Snapshot is every schema version of a registry at one moment, plus the files that could not
 be read. A baseline (a git revision) and a head (the working tree) are just two snapshots.
@@ -11,6 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from registry.config import Settings
+
+import git
+import git.exc
 
 from registry.model import EventSchema, SchemaRef
 from registry.schemafile import SCHEMA_SUFFIXES, SchemaLoadError, read_schema, too_large
@@ -128,3 +135,96 @@ def snapshot_of(
         else:
             schemas.append(loaded)
     return Snapshot(root=root, schemas=tuple(schemas), failures=tuple(failures))
+
+
+# -- git ----------------------------------------------------------------------------------
+
+
+class GitSourceError(Exception):
+    """A revision or repository that cannot be read; the message says what to do next."""
+
+
+def open_repo(start: Path) -> git.Repo:
+    """The git repository holding `start`; GitSourceError when there is none."""
+    try:
+        return git.Repo(start, search_parent_directories=True)
+    except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError):
+        raise GitSourceError(
+            f"{start} is not inside a git repository; run the command in a clone of the registry"
+        ) from None
+
+
+def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
+    """The commit `rev` names; GitSourceError saying how to fetch it when it is missing."""
+    try:
+        commit = repo.commit(rev)
+        commit.tree  # noqa: B018 - reads the commit: in a shallow clone a parent may be absent
+    except (git.exc.BadName, git.exc.BadObject, ValueError, git.exc.GitCommandError):
+        shallow = " (this clone is shallow)" if _is_shallow(repo) else ""
+        raise GitSourceError(
+            f"the git revision {rev!r} does not exist in {repo.working_tree_dir}{shallow}; "
+            f"fetch it first (e.g. `git fetch origin {rev}`) or name another with --base"
+        ) from None
+    return commit
+
+
+def _is_shallow(repo: git.Repo) -> bool:
+    return Path(repo.git_dir, "shallow").exists()
+
+
+def root_in_repo(repo: git.Repo, schema_root: Path) -> PurePosixPath:
+    """The schema root as a path inside the repository (POSIX form, `.` for the top)."""
+    top = Path(repo.working_tree_dir or ".").resolve()
+    try:
+        return PurePosixPath(schema_root.resolve().relative_to(top).as_posix())
+    except ValueError:
+        raise GitSourceError(
+            f"the schema root {schema_root} is outside the git repository at {top}"
+        ) from None
+
+
+def load_git(repo: git.Repo, rev: str, settings: Settings) -> Snapshot:
+    """Load the schema tree as it is at `rev`, reading blobs straight from the object store.
+
+    Nothing is checked out, so it works in any clone, shallow ones included, as long as the
+    commit itself is present. A revision without the schema root gives an empty snapshot (the
+    registry's first schemas); a missing revision raises GitSourceError.
+    """
+    commit = resolve_commit(repo, rev)
+    root = root_in_repo(repo, settings.schema_root)
+    display = f"{rev}:{root}" if str(root) != "." else f"{rev}:"
+    try:
+        tree = commit.tree if str(root) == "." else commit.tree / str(root)
+    except KeyError:
+        return Snapshot(root=display, schemas=())
+    if not isinstance(tree, git.Tree):
+        return Snapshot(root=display, schemas=())
+    schemas: list[EventSchema] = []
+    failures: list[LoadFailure] = []
+    prefix = len(str(tree.path)) + 1 if tree.path else 0
+    for item in tree.traverse(prune=_hidden, predicate=_is_schema_blob):
+        blob: git.Blob = item  # type: ignore[assignment]
+        rel_path = PurePosixPath(str(blob.path)[prefix:])
+        stream = blob.data_stream
+        if stream.size > settings.max_file_bytes:
+            failures.append(LoadFailure(rel_path, too_large(stream.size, settings.max_file_bytes)))
+            stream.read()
+            continue
+        try:
+            schemas.append(read_schema(rel_path, stream.read(), max_bytes=settings.max_file_bytes))
+        except SchemaLoadError as error:
+            failures.append(LoadFailure(rel_path, error))
+    return Snapshot(root=display, schemas=tuple(schemas), failures=tuple(failures))
+
+
+def _hidden(item: object, depth: int) -> bool:
+    return isinstance(item, git.Tree) and item.name.startswith(".")
+
+
+def _is_schema_blob(item: object, depth: int) -> bool:
+    return (
+        isinstance(item, git.Blob)
+        and not item.name.startswith(".")
+        and item.name.endswith(SCHEMA_SUFFIXES)
+        and item.mode & 0o170000 == 0o100000  # a regular file, not a symlink
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,3 +49,54 @@ def served(site: Path) -> Iterator[Loopback]:
     server = start(site)
     yield server
     server.stop()
+
+
+class GitRepo:
+    """A real git repository in a temporary folder, driven through the `git` command."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.commits = 0
+        root.mkdir(parents=True, exist_ok=True)
+        self.git("init", "--quiet", "--initial-branch=main")
+
+    def git(self, *args: str, cwd: Path | None = None) -> str:
+        self.commits += args[0] == "commit"
+        when = f"2024-01-01T00:{self.commits // 60:02d}:{self.commits % 60:02d}Z"
+        env = {
+            **os.environ,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Ada Example",
+            "GIT_AUTHOR_EMAIL": "ada@example.org",
+            "GIT_COMMITTER_NAME": "Ada Example",
+            "GIT_COMMITTER_EMAIL": "ada@example.org",
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_DATE": when,
+        }
+        done = subprocess.run(
+            ["git", *args], cwd=cwd or self.root, env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+        return done.stdout
+
+    def write(self, rel_path: str, text: str) -> Path:
+        path = self.root / rel_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def copy(self, source: Path, rel_path: str) -> Path:
+        return self.write(rel_path, source.read_text(encoding="utf-8"))
+
+    def commit(self, message: str) -> str:
+        self.git("add", "--all")
+        self.git("commit", "--quiet", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+
+@pytest.fixture
+def git_repo(tmp_path: Path) -> GitRepo:
+    """An empty git repository on branch main, with a fixed author and dates."""
+    return GitRepo(tmp_path / "repo")
