@@ -308,11 +308,12 @@ def test_unknown_events_and_versions_are_schema_not_found_with_the_reason(
 @pytest.mark.parametrize("form", ["folder", "file-url", "index-path"])
 def test_local_folders_and_file_urls_are_read_and_verified(site: Path, form: str) -> None:
     root = site / "schemas"
-    url: str | Path = {
+    forms: dict[str, str | Path] = {
         "folder": root,
         "file-url": root.as_uri(),
         "index-path": str(root / "index.json"),
-    }[form]
+    }
+    url = forms[form]
     registry = RegistryClient(url)
     assert registry.get(CHECKOUT, 1) == json.loads((root / "shop/checkout/1.json").read_bytes())
     registry.validator(CHECKOUT).validate(
