@@ -13,10 +13,13 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from registry import __version__
 from registry.config import ConfigError, Settings, load_settings
+from registry.model import EventSchema
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -83,6 +86,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder to serve as the site root (default: public beside the configuration)",
     )
     serve.set_defaults(run=run_serve)
+
+    compat = commands.add_parser(
+        "compat", help="compare two versions of a schema: changes, verdict, a breaking event"
+    )
+    compat.add_argument("old", type=Path, metavar="OLD_FILE", help="the earlier version")
+    compat.add_argument("new", type=Path, metavar="NEW_FILE", help="the later version")
+    compat.add_argument(
+        "--mode",
+        choices=("backward", "forward", "full"),
+        help="what compatible means (default: the configured mode for the event, else backward)",
+    )
+    _add_format(compat, ("text", "json"))
+    compat.add_argument(
+        "--policy",
+        choices=("strict", "lenient"),
+        help="strict: set inclusion; lenient: writers never sent unnamed properties of an open "
+        "object (default: the configured policy for the event, else strict)",
+    )
+    compat.add_argument(
+        "--fail-on-incompatible",
+        action="store_true",
+        help="exit 1 when the verdict is incompatible (default: exit 0 whatever the verdict)",
+    )
+    compat.set_defaults(run=run_compat)
     return parser
 
 
@@ -293,4 +320,60 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         print("stopped")
     finally:
         server.server_close()
+    return EXIT_OK
+
+
+# -- compat -------------------------------------------------------------------------------
+
+
+def run_compat(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.compat import check, render_json, render_text
+    from registry.model import Mode
+    from registry.refs import build_registry
+    from registry.sources import LoadFailure, load_file, load_folder
+
+    loaded = []
+    for path in (args.old, args.new):
+        if not path.is_file():
+            print(f"error: {display(path)}: no such file", file=sys.stderr)
+            return EXIT_PROBLEMS
+        schema = load_file(path, PurePosixPath(path.name), settings.max_file_bytes)
+        if isinstance(schema, LoadFailure):
+            where = display(path) + (f":{schema.error.line}" if schema.error.line else "")
+            print(
+                f"error: {where}: [{schema.error.rule}] {schema.error.message}; "
+                f"{schema.error.hint}",
+                file=sys.stderr,
+            )
+            return EXIT_PROBLEMS
+        loaded.append(schema)
+    old, new = loaded
+    event = settings.for_event(new.id or old.id or "")
+    mode = Mode(args.mode) if args.mode else event.compatibility.pairwise
+    policy = args.policy or event.policy
+    tree = []
+    if settings.schema_root.is_dir():
+        snapshot = load_folder(settings.schema_root, max_bytes=settings.max_file_bytes)
+        tree = list(snapshot.schemas)
+
+    def registry_with(schema: EventSchema) -> Any:
+        others = [s for s in tree if s.ref is None or s.ref != schema.ref]
+        return build_registry([*others, schema], base_url=settings.base_url)
+
+    report = check(
+        old.body,
+        new.body,
+        mode=mode,
+        policy=policy,
+        old_registry=registry_with(old),
+        new_registry=registry_with(new),
+    )
+    report = replace(
+        report,
+        old_label=f"{display(args.old)} ({report.old_label})",
+        new_label=f"{display(args.new)} ({report.new_label})",
+    )
+    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    if args.fail_on_incompatible and not report.compatible:
+        return EXIT_PROBLEMS
     return EXIT_OK

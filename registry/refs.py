@@ -22,6 +22,7 @@ import referencing.exceptions
 import referencing.jsonschema
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
 from registry.model import JSON, EventSchema, SchemaRef
 
@@ -178,11 +179,36 @@ def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:
 def validator_for(
     body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
 ) -> Validator:
-    """A validator for one schema body, resolving `$ref`s only through `registry`."""
+    """A validator for one schema body, resolving `$ref`s only through `registry`.
+
+    jsonschema adds the drafts' metaschemas to the registry each time a validator is built,
+    which costs time proportional to the registry; the combination is made once per registry.
+    """
     if registry is None:
         registry = referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
-    validator: Validator = dialect_or_default(body).validator(body, registry=registry)
+    dialect = dialect_or_default(body)
+    resolver = _with_metaschemas(registry).resolver_with_root(resource_of(body))
+    validator: Validator = dialect.validator(
+        body,
+        registry=registry,
+        _resolver=resolver,  # type: ignore[call-arg]
+    )
     return validator
+
+
+_COMBINED: dict[int, tuple[referencing.Registry[Any], referencing.Registry[Any]]] = {}
+
+
+def _with_metaschemas(registry: referencing.Registry[Any]) -> referencing.Registry[Any]:
+    """`registry` plus the metaschemas, as jsonschema itself would combine them (cached)."""
+    known = _COMBINED.get(id(registry))
+    if known is not None and known[0] is registry:
+        return known[1]
+    combined: referencing.Registry[Any] = SPECIFICATIONS.combine(registry)
+    if len(_COMBINED) >= 32:
+        _COMBINED.pop(next(iter(_COMBINED)))
+    _COMBINED[id(registry)] = (registry, combined)
+    return combined
 
 
 def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:

@@ -1,0 +1,223 @@
+"""Compare two schema versions in both directions and merge what each direction found.
+
+Backward runs the inclusion OLD within NEW, forward runs NEW within OLD; a change found by both
+breaks both. Annotation and metadata edits are found by a parallel walk of the two documents,
+since they change no instance set. When neither direction finds anything yet the validation
+keywords differ, the rewrite is reported as equivalent (both inclusions were proven).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import referencing
+
+from registry.compat.catalogue import (
+    ANNOTATION_CHANGE_TYPES,
+    DIALECT_CHANGED,
+    EQUIVALENT_REWRITE,
+    METADATA_CHANGE_TYPES,
+    UNKNOWN_KEYWORD_CHANGED,
+)
+from registry.compat.inclusion import Found, Inclusion
+from registry.compat.nodes import Interner, Side, json_equal
+from registry.model import JSON, Change, Mode, pointer_join
+from registry.refs import DRAFT4, refuse_retrieval
+from registry.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
+
+POLICIES = ("strict", "lenient")
+
+
+@dataclass
+class Comparison:
+    """Both directions of one comparison, kept for witnesses and reports."""
+
+    old: Side
+    new: Side
+    policy: str
+    backward: Inclusion
+    forward: Inclusion
+    changes: list[Change]
+
+    def found(self, direction: Mode) -> list[Found]:
+        return (self.backward if direction is Mode.BACKWARD else self.forward).found
+
+
+def label_of(body: Mapping[str, JSON], fallback: str) -> str:
+    version = body.get("version")
+    if isinstance(version, (str, int)) and not isinstance(version, bool):
+        return f"version {version}"
+    return fallback
+
+
+def compare(
+    old: Mapping[str, JSON],
+    new: Mapping[str, JSON],
+    *,
+    policy: str = "strict",
+    old_registry: referencing.Registry[Any] | None = None,
+    new_registry: referencing.Registry[Any] | None = None,
+) -> Comparison:
+    """Run both directions and merge their changes with the annotation edits."""
+    if policy not in POLICIES:
+        raise ValueError(f"policy must be strict or lenient, not {policy!r}")
+    old, new = _plain(old), _plain(new)
+    interner = Interner()
+    old_side = Side(
+        old, old_registry or _empty_registry(), label_of(old, "the old schema"), interner
+    )
+    new_side = Side(
+        new, new_registry or _empty_registry(), label_of(new, "the new schema"), interner
+    )
+    if old_side.label == new_side.label:
+        old_side.label, new_side.label = "the old schema", "the new schema"
+    backward = Inclusion(old_side, new_side, Mode.BACKWARD, policy)
+    backward.check((old_side.root(),), new_side.root())
+    forward = Inclusion(old_side, new_side, Mode.FORWARD, policy)
+    forward.check((new_side.root(),), old_side.root())
+    changes = merge([f.change for f in backward.found] + [f.change for f in forward.found])
+    changes.extend(_dialect_change(old_side, new_side))
+    if not changes and _skeleton(old, old_side) != _skeleton(new, new_side):
+        changes.append(
+            Change(
+                EQUIVALENT_REWRITE,
+                "",
+                "",
+                "the validation keywords were rewritten, but the engine proved that both "
+                "versions accept exactly the same events",
+            )
+        )
+    changes.extend(annotation_changes(old, new, old_side, new_side))
+    return Comparison(old_side, new_side, policy, backward, forward, changes)
+
+
+def _plain(schema: Mapping[str, JSON]) -> dict[str, JSON]:
+    """The schema as the JSON loader gives it (dicts and lists), which the engine expects."""
+    if type(schema) is dict:
+        return schema
+    plain: dict[str, JSON] = json.loads(json.dumps(schema))
+    return plain
+
+
+def _empty_registry() -> referencing.Registry[Any]:
+    return referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
+
+
+def merge(changes: list[Change]) -> list[Change]:
+    """One change per (type, old path, new path), breaking every mode any copy breaks."""
+    merged: dict[tuple[str, str, str], Change] = {}
+    for change in changes:
+        key = (change.type, change.old_path, change.new_path)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = change
+        elif not change.breaks <= seen.breaks:
+            description = seen.description
+            if change.description != description:
+                description = f"{description}; and {change.description.split(': ', 1)[-1]}"
+            merged[key] = replace(seen, breaks=seen.breaks | change.breaks, description=description)
+    return list(merged.values())
+
+
+def _dialect_change(old: Side, new: Side) -> Iterator[Change]:
+    if old.dialect is new.dialect:
+        return
+    # Draft 4 alone counts 1.0 as not an integer, so integer atoms mean different things.
+    breaks = (
+        frozenset({Mode.BACKWARD, Mode.FORWARD})
+        if (old.dialect is DRAFT4) != (new.dialect is DRAFT4)
+        else frozenset()
+    )
+    consequence = (
+        "draft 4 does not count 1.0 as an integer while later drafts do, so integer-typed "
+        "values may be judged differently"
+        if breaks
+        else "each version is compared under its own draft"
+    )
+    yield Change(
+        DIALECT_CHANGED,
+        "/$schema",
+        "/$schema",
+        f"the JSON Schema draft changed from {old.dialect.name} to {new.dialect.name}: "
+        + consequence,
+        old.dialect.name,
+        new.dialect.name,
+        breaks,
+    )
+
+
+# -- the parallel walk for annotation and metadata edits ---------------------------------
+
+
+def annotation_changes(
+    old: Mapping[str, JSON], new: Mapping[str, JSON], old_side: Side, new_side: Side
+) -> list[Change]:
+    """Edits to keywords that validate nothing, at the places both versions share."""
+    validating = old_side.keywords | new_side.keywords
+    found: list[Change] = []
+    stack: list[tuple[str, JSON, JSON]] = [("", old, new)]
+    while stack:
+        pointer, left, right = stack.pop()
+        if not (isinstance(left, dict) and isinstance(right, dict)) or left == right:
+            continue
+        for key in sorted(set(left) | set(right), reverse=True):
+            mine, theirs = left.get(key), right.get(key)
+            where = pointer_join(pointer, key)
+            if key in SCHEMA_MAP_KEYWORDS:
+                if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+                    for name in sorted(set(mine) & set(theirs), reverse=True):
+                        stack.append((pointer_join(where, name), mine[name], theirs[name]))
+                continue
+            if key in SCHEMA_LIST_KEYWORDS and isinstance(mine, list) and isinstance(theirs, list):
+                for index in reversed(range(min(len(mine), len(theirs)))):
+                    stack.append((pointer_join(where, index), mine[index], theirs[index]))
+                continue
+            if key in SCHEMA_KEYWORDS:
+                stack.append((where, mine, theirs))
+                continue
+            if (key in validating and key not in METADATA_CHANGE_TYPES) or (
+                key in ("version", "$schema") and not pointer
+            ):
+                continue
+            if (key in left) == (key in right) and json_equal(mine, theirs):
+                continue
+            found.append(_annotation_change(key, where, mine, theirs))
+    return sorted(found, key=lambda c: c.old_path)
+
+
+def _annotation_change(key: str, where: str, old: JSON, new: JSON) -> Change:
+    kind = ANNOTATION_CHANGE_TYPES.get(key) or METADATA_CHANGE_TYPES.get(key)
+    if kind is None:
+        kind = UNKNOWN_KEYWORD_CHANGED
+    verb = "added" if old is None else "removed" if new is None else "changed"
+    if key in ANNOTATION_CHANGE_TYPES:
+        what = "an annotation only; no event is affected"
+    elif key == "default":
+        what = "validation is unaffected, but readers that fill in defaults see another value"
+    elif key == "categories":
+        what = "validation is unaffected, but the personal-data labels (and redaction) change"
+    elif kind == UNKNOWN_KEYWORD_CHANGED:
+        what = "no validator reads it, but tools that do may behave differently"
+    else:
+        what = "validation is unaffected"
+    return Change(kind, where, where, f"`{key}` at {where} {verb}: {what}", old, new)
+
+
+def _skeleton(schema: JSON, side: Side) -> JSON:
+    """The schema with only validating keywords (and where subschemas sit) kept."""
+    if isinstance(schema, list):
+        return [_skeleton(item, side) for item in schema]
+    if not isinstance(schema, Mapping):
+        return schema
+    kept: dict[str, JSON] = {}
+    for key, value in schema.items():
+        if key in SCHEMA_MAP_KEYWORDS and isinstance(value, Mapping):
+            kept[key] = {name: _skeleton(child, side) for name, child in value.items()}
+        elif key in SCHEMA_KEYWORDS or key in SCHEMA_LIST_KEYWORDS:
+            kept[key] = _skeleton(value, side)
+        elif key in side.keywords:
+            kept[key] = value
+    return kept

@@ -1,0 +1,382 @@
+"""The core judgement: is every instance of one schema also an instance of another?
+
+`Inclusion.check(subs, sup, domain)` answers for a conjunction of subschemas `subs` (the writer:
+OLD for backward, NEW for forward) against one subschema `sup` (the reader), restricted to the
+type atoms in `domain`. It answers True only when it can prove the inclusion; every False comes
+with at least one recorded `Found` that names the change (in old-to-new terms), says what breaks
+and remembers where in an instance it happens, for the witness search. When the engine cannot
+decide (unrelated patterns, keywords it does not model), it records that as a change of its own.
+
+Recursive schemas are handled co-inductively: a question met again while it is being answered is
+assumed to hold if an instance level was descended in between (instances are finite), and is
+undecided otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.compat import families
+from registry.compat.nodes import (
+    ALL_TYPES,
+    Node,
+    Side,
+    Unresolvable,
+    expand_all,
+    json_equal,
+    value_atom,
+)
+from registry.model import JSON, Change, Mode
+
+MAX_DEPTH = 64
+MAX_BRANCHES = 256
+
+GROUPS: tuple[frozenset[str], ...] = (
+    frozenset({"properties", "patternProperties", "additionalProperties", "unevaluatedProperties"}),
+    frozenset({"items", "prefixItems", "additionalItems", "unevaluatedItems"}),
+    frozenset({"contains", "minContains", "maxContains"}),
+    frozenset({"if", "then", "else"}),
+    frozenset({"minimum", "exclusiveMinimum"}),
+    frozenset({"maximum", "exclusiveMaximum"}),
+)
+_GROUP_OF = {keyword: group for group in GROUPS for keyword in group}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step from an instance to a value inside it: a property name or an item index."""
+
+    key: str | int
+    parent: tuple[Node, ...]
+
+
+@dataclass
+class Found:
+    """A recorded failure: the change, where it sits in an instance, and what to try there."""
+
+    change: Change
+    frames: tuple[Frame, ...]
+    subs: tuple[Node, ...]
+    sup: Node | None
+    candidates: list[JSON] = field(default_factory=list)
+    open_content: bool = False
+
+
+class Inclusion:
+    """One direction of one comparison: writer subschemas against reader subschemas."""
+
+    def __init__(self, old: Side, new: Side, direction: Mode, policy: str) -> None:
+        self.old, self.new = old, new
+        self.direction = direction
+        self.backward = direction is Mode.BACKWARD
+        self.lenient = policy == "lenient"
+        self.found: list[Found] = []
+        self.frames: list[Frame] = []
+        self.open_content = 0
+        self._quiet = 0
+        self._active: dict[tuple[Any, ...], int] = {}
+        self._memo: dict[tuple[Any, ...], bool] = {}
+        self._keep: list[object] = []
+
+    # -- labels and recording ---------------------------------------------------------
+
+    @property
+    def writer(self) -> str:
+        return self.old.label if self.backward else self.new.label
+
+    @property
+    def reader(self) -> str:
+        return self.new.label if self.backward else self.old.label
+
+    def as_old_new(self, sub: Any, sup: Any) -> tuple[Any, Any]:
+        """Put a (writer, reader) pair in (old, new) order."""
+        return (sub, sup) if self.backward else (sup, sub)
+
+    def consequence(self, example: str) -> str:
+        if self.backward:
+            return f"events recorded under {self.old.label} {example} would now be rejected"
+        return (
+            f"events recorded under {self.new.label} {example} would be rejected by readers "
+            f"still on {self.old.label}"
+        )
+
+    def fail(
+        self,
+        change_type: str,
+        headline: str,
+        example: str,
+        subs: tuple[Node, ...],
+        sup: Node | None,
+        *,
+        keyword: str = "",
+        sub_value: JSON = None,
+        sup_value: JSON = None,
+        candidates: Iterable[JSON] = (),
+        sub_pointer: str | None = None,
+        sup_pointer: str | None = None,
+    ) -> bool:
+        """Record a change that breaks this direction (unless only probing); return False."""
+        if self._quiet:
+            return False
+        sub_path = sub_pointer
+        if sub_path is None:
+            sub_path = (subs[0].pointer if subs else "") + (f"/{keyword}" if keyword else "")
+        sup_path = sup_pointer
+        if sup_path is None:
+            sup_path = (sup.pointer if sup is not None else "") + (f"/{keyword}" if keyword else "")
+        old_path, new_path = self.as_old_new(sub_path, sup_path)
+        old_value, new_value = self.as_old_new(sub_value, sup_value)
+        open_content = self.open_content > 0 and not self.lenient
+        description = f"{headline}: {self.consequence(example)}"
+        if open_content:
+            description += (
+                f"; this is only because {self.writer}'s content model is open (it accepts "
+                "properties it does not name): declare `additionalProperties: false`, or use "
+                "the lenient policy for this event"
+            )
+        change = Change(
+            type=change_type,
+            old_path=old_path,
+            new_path=new_path,
+            description=description,
+            old_value=old_value,
+            new_value=new_value,
+            breaks=frozenset({self.direction}),
+        )
+        self.found.append(
+            Found(change, tuple(self.frames), subs, sup, list(candidates), open_content)
+        )
+        return False
+
+    def probe(self, subs: tuple[Node, ...], sup: Node, domain: frozenset[str]) -> bool:
+        """Check without recording anything: for trying alternatives."""
+        self._quiet += 1
+        try:
+            return self.check(subs, sup, domain)
+        finally:
+            self._quiet -= 1
+
+    def descend(self, key: str | int, parent: tuple[Node, ...]) -> _Descent:
+        return _Descent(self, Frame(key, parent))
+
+    def keep(self, value: object) -> None:
+        """Hold a made-up schema alive so that its id is never reused while caches hold it."""
+        self._keep.append(value)
+
+    # -- the judgement -------------------------------------------------------------------
+
+    def check(self, subs: tuple[Node, ...], sup: Node, domain: frozenset[str] = ALL_TYPES) -> bool:
+        """Whether every instance of all `subs` (with a type in `domain`) is valid under `sup`."""
+        try:
+            expanded = self.expand(subs)
+        except Unresolvable as error:
+            return self.fail("REFERENCE_UNRESOLVED", str(error), "(any)", subs, sup)
+        if expanded is None:
+            return True
+        types = domain
+        for node in expanded:
+            types &= node.types
+        if not types:
+            return True
+        try:
+            parts = sup.deref()
+        except Unresolvable as error:
+            return self.fail("REFERENCE_UNRESOLVED", str(error), "(any)", expanded, sup)
+        ok = True
+        for part in parts:
+            ok = self._against(expanded, part, types) and ok
+        return ok
+
+    def expand(self, subs: Iterable[Node]) -> tuple[Node, ...] | None:
+        """Follow `$ref`s and flatten `allOf` on the writer side; None when one is `false`."""
+        return expand_all(subs)
+
+    def _against(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
+        if sup.is_false:
+            change = "FALSE_SCHEMA_ADDED" if self.backward else "FALSE_SCHEMA_REMOVED"
+            return self.fail(
+                change,
+                f"the schema at {sup.pointer or '/'} became `false` in {self.new.label}"
+                if self.backward
+                else f"the schema at {sup.pointer or '/'} was `false` in {self.old.label}",
+                "holding any value here",
+                subs,
+                sup,
+            )
+        if sup.is_true:
+            return True
+        if (
+            len(subs) == 1
+            and subs[0].side.dialect is sup.side.dialect
+            and sup.side.interner.same(subs[0].schema, sup.schema)
+        ):
+            return True
+        key = (tuple(id(n.schema) for n in subs), id(sup.schema), types)
+        memo = self._memo.get(key)
+        if memo is not None and (memo or self._quiet):
+            return memo
+        depth = self._active.get(key)
+        if depth is not None:
+            if len(self.frames) > depth:
+                return True
+            return self.fail(
+                "REFERENCE_CYCLE_UNDECIDED",
+                f"the references at {sup.pointer or '/'} loop without nesting",
+                "(any)",
+                subs,
+                sup,
+            )
+        if len(self.frames) > MAX_DEPTH:
+            return self.fail(
+                "NESTING_TOO_DEEP",
+                f"the schemas nest deeper than {MAX_DEPTH} levels at {sup.pointer or '/'}; "
+                "the engine stops there",
+                "(any)",
+                subs,
+                sup,
+            )
+        self._active[key] = len(self.frames)
+        try:
+            result = self._decide(subs, sup, types)
+        finally:
+            del self._active[key]
+        if result or not self._quiet:
+            self._memo[key] = result
+        return result
+
+    def _decide(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
+        sup = self.reduce(subs, sup)
+        if sup.is_true:
+            return True
+        outcome = self._by_values(subs, sup, types)
+        if outcome is not None:
+            return outcome
+        split = next((n for n in subs if n.has("anyOf") or n.has("oneOf")), None)
+        if split is not None:
+            return self._split(subs, split, sup, types)
+        return families.check_all(self, subs, sup, types)
+
+    def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node:
+        """`sup` without the keywords some writer conjunct states identically (so holds)."""
+        if not subs or not isinstance(sup.schema, dict):
+            return sup
+        drop: set[str] = set()
+        for keyword in sup.assertions:
+            if keyword in drop:
+                continue
+            group = _GROUP_OF.get(keyword, frozenset({keyword}))
+            if any(self._states_same(node, sup, group) for node in subs):
+                drop |= group
+        if not drop:
+            return sup
+        rest = {k: v for k, v in sup.schema.items() if k not in drop}
+        self.keep(rest)
+        return Node(rest, sup.pointer, sup.resolver, sup.side)
+
+    def _states_same(self, node: Node, sup: Node, group: frozenset[str]) -> bool:
+        if node.side.dialect is not sup.side.dialect:
+            return False
+        assert isinstance(node.schema, dict) and isinstance(sup.schema, dict)
+        interner = sup.side.interner
+        for keyword in group:
+            if (keyword in node.schema) != (keyword in sup.schema):
+                return False
+            if keyword in sup.schema and not interner.same(
+                node.schema[keyword], sup.schema[keyword]
+            ):
+                return False
+        return True
+
+    def _by_values(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool | None:
+        """When the writer is an enumeration, decide exactly by validating each value."""
+        enumerated = [n for n in subs if n.values is not None]
+        if not enumerated:
+            return None
+        smallest = min(enumerated, key=lambda n: len(n.values or ()))
+        values: list[JSON] = []
+        for value in smallest.values or ():
+            if not any(json_equal(value, v) for v in values) and all(
+                n is smallest or n.side.is_valid(n, value) for n in subs
+            ):
+                values.append(value)
+        values = [v for v in values if _atom(v, smallest) in types]
+        rejected = [v for v in values if not sup.side.is_valid(sup, v)]
+        if not rejected:
+            return True
+        if sup.values is not None:
+            return families.enum_change(self, subs, sup, rejected)
+        before = len(self.found)
+        families.check_all(self, subs, sup, types)
+        if len(self.found) == before:
+            self.fail(
+                "ENUM_VALUE_REJECTED",
+                f"{_show(rejected[0])}, allowed at {smallest.pointer or '/'} in {self.writer}, "
+                f"is rejected by {self.reader}",
+                f"holding {_show(rejected[0])} there",
+                subs,
+                sup,
+                candidates=rejected,
+            )
+        return False
+
+    def _split(self, subs: tuple[Node, ...], split: Node, sup: Node, types: frozenset[str]) -> bool:
+        keyword = "anyOf" if split.has("anyOf") else "oneOf"
+        branches = split.get(keyword)
+        if not isinstance(branches, list) or not branches:
+            return True
+        assert isinstance(split.schema, dict)
+        rest = {k: v for k, v in split.schema.items() if k != keyword}
+        self.keep(rest)
+        remainder = Node(rest, split.pointer, split.resolver, split.side)
+        others = tuple(n for n in subs if n is not split)
+        ok = True
+        for index, branch in enumerate(branches):
+            parts = (*others, remainder, split.child(branch, keyword, index))
+            expanded = self.expand(parts)
+            if expanded is None:
+                continue
+            ok = self.check(expanded, sup, types) and ok
+            if not ok and self._quiet:
+                return False
+        return ok
+
+    def undecided(
+        self, change_type: str, what: str, subs: tuple[Node, ...], sup: Node, keyword: str = ""
+    ) -> bool:
+        """Record that the engine cannot decide; it counts as breaking, never as compatible."""
+        return self.fail(
+            change_type,
+            f"{what}; the engine cannot prove that {self.reader} accepts everything "
+            f"{self.writer} does, so it counts as breaking",
+            "(possibly some)",
+            subs,
+            sup,
+            keyword=keyword,
+        )
+
+
+class _Descent:
+    def __init__(self, checker: Inclusion, frame: Frame) -> None:
+        self.checker, self.frame = checker, frame
+
+    def __enter__(self) -> None:
+        self.checker.frames.append(self.frame)
+
+    def __exit__(self, *exc: object) -> None:
+        self.checker.frames.pop()
+
+
+def _atom(value: JSON, node: Node) -> str:
+    return value_atom(value, node.side.dialect)
+
+
+def _show(value: JSON) -> str:
+    import json
+
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+Checker = Callable[[Inclusion, tuple[Node, ...], Node, frozenset[str]], bool]
