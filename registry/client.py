@@ -99,7 +99,8 @@ class RegistryClient:
 
     `ttl` is how long (seconds) a fetched index is used before it is revalidated; `timeout`
     bounds each HTTP attempt and `retries` more attempts follow a transient failure, with
-    `backoff` seconds doubling between them. `offline=True` reads only the cache. The cache
+    `backoff` seconds doubling between them. `offline=True` never uses the network: it reads
+    the cache (and a local folder, which needs no network). The cache
     lives in `cache_dir`, else `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder.
     One client may be shared between threads.
     """
@@ -168,7 +169,12 @@ class RegistryClient:
             entry = self._resolve(schema_id, text)
             return self._fetch_schema(entry.path, entry.sha256)
         except RegistryUnavailable as error:
-            raise SchemaNotFound(schema_id, text, self.url, error.reason) from error
+            where = f"the cache at {self._cache.folder}" if self._cache else "no cache (local)"
+            reason = (
+                f"{error.reason}, and {where} holds no copy; check the URL and the network, "
+                "or read it once online to fill the cache"
+            )
+            raise SchemaNotFound(schema_id, text, self.url, reason) from error
 
     def _resolve(self, schema_id: str, version: str | None) -> VersionEntry:
         index = self.index()
@@ -183,12 +189,15 @@ class RegistryClient:
                 schema_id,
                 version,
                 self.url,
-                f"the index lists no event with this `$id` ({len(index.events)} events listed)",
+                f"the index lists no event with this `$id` ({len(index.events)} events listed); "
+                "check the `$id`, or publish the registry again if the event is new",
             )
         entry = event.version(version or event.latest)
         if entry is None:
             known = ", ".join(v.version for v in event.versions)
-            raise SchemaNotFound(schema_id, version, self.url, f"its versions are {known}")
+            raise SchemaNotFound(
+                schema_id, version, self.url, f"its versions are {known}; ask for one of those"
+            )
         return entry
 
     def _body_for_uri(self, uri: str) -> dict[str, JSON]:
@@ -232,7 +241,7 @@ class RegistryClient:
                     return _parse_schema(cached.body, url)
                 except InvalidResponse:
                     pass
-        if self.offline:
+        if self.offline and self._cache is not None:
             raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
         try:
             response = self._source.fetch(path)
@@ -255,7 +264,7 @@ class RegistryClient:
         if cached is not None and (self.offline or time.time() - cached.checked_at < self.ttl):
             assert value is not None
             return value
-        if self.offline:
+        if self.offline and self._cache is not None:
             raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
         try:
             response = self._source.fetch(
@@ -265,7 +274,10 @@ class RegistryClient:
             )
         except FetchError as error:
             if error.missing or cached is None or value is None:
-                raise RegistryUnavailable(error.location, error.reason) from None
+                reason = error.reason
+                if error.missing and path == INDEX_FILE:
+                    reason += f"; point the client at the folder that holds {INDEX_FILE}"
+                raise RegistryUnavailable(error.location, reason) from None
             age = time.time() - cached.checked_at
             logger.warning(
                 "the registry is unreachable (%s: %s); using the cached copy last confirmed "
@@ -290,8 +302,9 @@ class RegistryClient:
             return value
         value = parse(response.body, url)
         if self._cache is not None:
-            entry = CacheEntry(url, response.body, time.time(), response.etag)
-            self._cache.store(replace(entry, last_modified=response.last_modified))
+            self._cache.store(
+                CacheEntry(url, response.body, time.time(), response.etag, response.last_modified)
+            )
         return value
 
     def _cached(

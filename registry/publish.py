@@ -244,12 +244,15 @@ def write_tree(files: Mapping[str, bytes], out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         staging.chmod(0o755)
-        root = staging.resolve()
+        made = {staging}
         for url_path, data in files.items():
-            target = staging / disk_path(url_path)
-            if not target.resolve().is_relative_to(root):
+            relative = disk_path(url_path)
+            if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
                 raise PublishError(f"{url_path!r} would be written outside {out}; refused")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = staging / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.update((target.parent, *target.parent.parents))
             target.write_bytes(data)
         _swap_in(staging, out)
     except BaseException:
@@ -284,4 +287,7 @@ def _swap_in(staging: Path, out: Path) -> None:
     except BaseException:
         os.rename(retired, out)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if retired.is_symlink():
+        retired.unlink()
+    else:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -211,6 +211,21 @@ def _with_metaschemas(registry: referencing.Registry[Any]) -> referencing.Regist
     return combined
 
 
+def compiled_check(schema: Mapping[str, JSON]) -> Callable[[JSON], bool]:
+    """A fast yes/no check against `schema` (compiled by jsonschema-rs), for large documents.
+
+    Any `$ref` outside the schema itself is refused, never fetched. Explain a failure with
+    `validator_for`, so messages read the same as everywhere else.
+    """
+    compiled = _COMPILED[dialect_or_default(schema).name](schema, retriever=_refuse_compiled)
+    check: Callable[[JSON], bool] = compiled.is_valid
+    return check
+
+
+def _refuse_compiled(uri: str) -> JSON:
+    raise ReferenceOutsideRegistry(uri, "")
+
+
 def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:
     """The ways `body` breaks its draft's metaschema (none for a valid schema).
 

@@ -259,8 +259,9 @@ def test_html_or_truncated_responses_are_a_clear_error(
 
 def test_a_url_without_an_index_says_where_to_point(served: Loopback, tmp_path: Path) -> None:
     registry = RegistryClient(served.url + "elsewhere/", cache_dir=tmp_path / "cache")
-    with pytest.raises(RegistryUnavailable, match="404"):
+    with pytest.raises(RegistryUnavailable, match="404") as caught:
         registry.index()
+    assert "folder that holds index.json" in caught.value.reason
 
 
 def test_a_corrupt_cache_entry_is_discarded_and_fetched_again(
@@ -366,3 +367,22 @@ def test_bad_urls_and_options_are_refused_up_front() -> None:
             RegistryClient(url)
     with pytest.raises(ValueError):
         RegistryClient("https://example.org/r/", timeout=0)
+
+
+def test_offline_still_reads_a_local_folder(site: Path) -> None:
+    registry = RegistryClient(site / "schemas", offline=True)
+    assert registry.get(CHECKOUT)["version"] == 2
+
+
+def test_the_readme_client_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (PUBLISH_FIXTURES.parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Publishing and the registry client", 1)[1].split("\n## ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```python\n")[1:]]
+    assert blocks
+    publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), tmp_path / "public" / "schemas")
+    monkeypatch.chdir(tmp_path)  # the README reads publish's default output, public/schemas
+    for block in blocks:
+        namespace: dict[str, Any] = {}
+        exec(compile(block, "README.md", "exec"), namespace)
+        assert namespace["schema"]["version"] == 2
+        assert namespace["first"]["version"] == 1

@@ -252,3 +252,44 @@ def test_cli_publish_into_a_foreign_folder_is_a_usage_error(
     assert main(["publish", "--out", "schemas"]) == 2
     assert "does not hold a published registry" in capsys.readouterr().err
     assert (folder / "schemas" / "shop" / "checkout" / "1.yaml").is_file()
+
+
+@pytest.mark.shared
+def test_the_imported_iglu_corpus_publishes_and_reads_back(shared: Path, tmp_path: Path) -> None:
+    from registry.client import RegistryClient
+    from registry.iglu import import_iglu
+
+    tree = tmp_path / "tree"
+    import_iglu(shared / "corpora" / "iglu-central", tree, BASE)
+    snapshot = load_folder(tree)
+    with pytest.raises(LintFailed):
+        publish(snapshot, Settings(), tmp_path / "refused")
+    downgraded = ("title-present", "description-present", "property-description", "type-object")
+    downgraded += ("reserved-property", "ref-in-registry", "ref-resolves")
+    settings = Settings(rules={rule: Severity.WARNING for rule in downgraded})
+    result = publish(snapshot, settings, tmp_path / "out")
+    assert result.versions == len(snapshot.schemas) > 600
+    client = RegistryClient(tmp_path / "out")
+    for schema_id, versions in list(snapshot.by_id.items())[::50]:
+        assert client.get(schema_id) == dict(versions[-1].body)
+        assert client.get(schema_id, versions[0].version) == dict(versions[0].body)
+
+
+def test_cli_publish_without_a_schema_root_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.telemetry-registry]\n", encoding="utf-8")
+    assert main(["publish"]) == 2
+    assert "the schema root is not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "public").exists()
+
+
+def test_republishing_through_a_symlinked_output_leaves_nothing_behind(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), real)
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    publish(load_folder(PUBLISH_FIXTURES / "good"), Settings(), link)
+    assert tree_bytes(link) == tree_bytes(real)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

@@ -19,6 +19,7 @@ from registry.refs import (
     ReferenceOutsideRegistry,
     UnknownDialect,
     build_registry,
+    compiled_check,
     dialect_of,
     retrieving_registry,
     validator_for,
@@ -151,3 +152,18 @@ def test_retrieving_registry_refuses_other_hosts_without_calling_fetch() -> None
         assert isinstance(caught.value.__cause__, ReferenceOutsideRegistry)
         assert caught.value.__cause__.uri == uri
     assert asked == []
+
+
+def test_compiled_check_agrees_with_the_reference_validator_and_never_fetches() -> None:
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {"path": {"$ref": "#/$defs/path"}},
+        "$defs": {"path": {"type": "string", "pattern": "^(?!/)(?!.*(^|/)\\.\\.(/|$))"}},
+    }
+    check = compiled_check(schema)
+    reference = validator_for(schema)
+    for instance in ({"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []):
+        assert check(instance) == reference.is_valid(instance), instance
+    with pytest.raises(ValueError, match="elsewhere"):
+        compiled_check({"$ref": "https://elsewhere.example.com/x.json"})

@@ -97,3 +97,18 @@ def test_serve_refuses_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFi
 
     assert main(["serve", "--dir", str(tmp_path / "absent"), "--port", "0"]) == 2
     assert "run `telemetry-registry publish` first" in capsys.readouterr().err
+
+
+def test_serve_on_a_port_in_use_is_a_usage_error(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from registry.cli import main
+
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        assert main(["serve", "--dir", str(site), "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
