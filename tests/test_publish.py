@@ -264,8 +264,15 @@ def test_the_imported_iglu_corpus_publishes_and_reads_back(shared: Path, tmp_pat
     snapshot = load_folder(tree)
     with pytest.raises(LintFailed):
         publish(snapshot, Settings(), tmp_path / "refused")
-    downgraded = ("title-present", "description-present", "property-description", "type-object")
-    downgraded += ("reserved-property", "ref-in-registry", "ref-resolves")
+    downgraded = (
+        "title-present",
+        "description-present",
+        "property-description",
+        "type-object",
+        "reserved-property",
+        "ref-in-registry",
+        "ref-resolves",
+    )
     settings = Settings(rules={rule: Severity.WARNING for rule in downgraded})
     result = publish(snapshot, settings, tmp_path / "out")
     assert result.versions == len(snapshot.schemas) > 600

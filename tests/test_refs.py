@@ -163,7 +163,8 @@ def test_compiled_check_agrees_with_the_reference_validator_and_never_fetches() 
     }
     check = compiled_check(schema)
     reference = validator_for(schema)
-    for instance in ({"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []):
+    instances: list[object] = [{"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []]
+    for instance in instances:
         assert check(instance) == reference.is_valid(instance), instance
     with pytest.raises(ValueError, match="elsewhere"):
         compiled_check({"$ref": "https://elsewhere.example.com/x.json"})
