@@ -163,7 +163,7 @@ def test_compiled_check_agrees_with_the_reference_validator_and_never_fetches() 
     }
     check = compiled_check(schema)
     reference = validator_for(schema)
-    instances: list[object] = [{"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []]
+    instances: list[Any] = [{"path": "a/b"}, {"path": "../a"}, {"path": "/a"}, {"path": 3}, []]
     for instance in instances:
         assert check(instance) == reference.is_valid(instance), instance
     with pytest.raises(ValueError, match="elsewhere"):
