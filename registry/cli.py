@@ -15,11 +15,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from registry import __version__
 from registry.config import ConfigError, Settings, load_settings
 from registry.model import EventSchema
+
+if TYPE_CHECKING:
+    from registry.review import Review
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -62,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list the lint rules")
     _add_format(rules, ("text", "json", "markdown"))
     rules.set_defaults(run=run_rules)
+
+    check = commands.add_parser(
+        "check", help="check the change against a git base: immutability, bumps, lint"
+    )
+    _add_git_options(check)
+    _add_format(check, ("text", "json", "github"))
+    check.set_defaults(run=run_check)
+
+    review = commands.add_parser(
+        "review", help="the pull-request review of the change against a git base"
+    )
+    _add_git_options(review)
+    _add_format(review, ("markdown", "json", "github"))
+    review.add_argument("--output", type=Path, help="write the report to this file")
+    review.set_defaults(run=run_review)
 
     iglu = commands.add_parser("import-iglu", help="convert Iglu self-describing schemas")
     iglu.add_argument("source", type=Path, help="a folder of Iglu schemas")
@@ -111,6 +129,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compat.set_defaults(run=run_compat)
     return parser
+
+
+def _add_git_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="the git revision holding the published schemas (default: the merge base of HEAD "
+        "and the configured main branch)",
+    )
+    parser.add_argument(
+        "--head",
+        metavar="REF",
+        help="compare this git revision instead of the working tree",
+    )
 
 
 def _add_format(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
@@ -377,3 +409,58 @@ def run_compat(args: argparse.Namespace, settings: Settings) -> int:
     if args.fail_on_incompatible and not report.compatible:
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+# -- check and review ---------------------------------------------------------------------
+
+
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.report import render
+
+    review = _compare(args, settings, evidence=False)
+    if args.format == "text":
+        print(f"Compared {review.head_label} with {review.base_label}.")
+    checked = len(review.changed) + sum(
+        1 for a in review.assessments if a.status.value == "deleted"
+    )
+    sys.stdout.write(render(review.findings, args.format, checked=checked))
+    return EXIT_OK if review.passed else EXIT_PROBLEMS
+
+
+def run_review(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.review_render import render_review
+
+    review = _compare(args, settings, evidence=True)
+    text = render_review(review, args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK if review.passed else EXIT_PROBLEMS
+
+
+def _compare(args: argparse.Namespace, settings: Settings, *, evidence: bool) -> Review:
+    from registry.review import build_review, check_change
+    from registry.sources import GitSourceError, load_folder, load_git, merge_base, open_repo
+
+    root = settings.schema_root
+    try:
+        repo = open_repo(root if root.exists() else root.parent)
+        if args.base:
+            base_rev, base_label = args.base, f"`{args.base}`"
+        else:
+            base_rev = merge_base(repo, "HEAD", settings.main_branch)
+            base_label = f"the merge base with `{settings.main_branch}` ({base_rev[:10]})"
+        base = load_git(repo, base_rev, settings)
+        if args.head:
+            head = load_git(repo, args.head, settings)
+            head_label = f"`{args.head}`"
+        else:
+            head = load_folder(
+                root, max_bytes=settings.max_file_bytes, display=display(root), reuse=base
+            )
+            head_label = "the working tree"
+    except GitSourceError as error:
+        raise UsageError(str(error)) from None
+    build = build_review if evidence else check_change
+    return build(base, head, settings, base_label=base_label, head_label=head_label)

@@ -76,10 +76,12 @@ def render_rules(settings: Settings, fmt: str) -> str:
 
     The Markdown form is what the docs site shows as its rules page.
     """
+    from registry import governance
     from registry.lint import RULES
 
     rows = [
-        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary) for rule in RULES
+        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
+        for rule in (*RULES, *governance.RULES)
     ]
     if fmt == "json":
         keys = ("id", "severity", "summary")

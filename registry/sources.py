@@ -7,6 +7,7 @@ be read. A baseline (a git revision) and a head (the working tree) are just two 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -87,8 +88,14 @@ def iter_schema_files(root: Path) -> Iterator[Path]:
                 yield Path(folder, name)
 
 
-def load_file(path: Path, rel_path: PurePosixPath, max_bytes: int) -> EventSchema | LoadFailure:
-    """Load one file; a file that cannot be read or parsed becomes a LoadFailure."""
+def load_file(
+    path: Path, rel_path: PurePosixPath, max_bytes: int, known: EventSchema | None = None
+) -> EventSchema | LoadFailure:
+    """Load one file; a file that cannot be read or parsed becomes a LoadFailure.
+
+    `known` is this path as loaded before (from a git revision, say): when the bytes are the
+    same it is returned as it is, without parsing again.
+    """
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -104,14 +111,22 @@ def load_file(path: Path, rel_path: PurePosixPath, max_bytes: int) -> EventSchem
                 "check the file's permissions",
             ),
         )
+    if known is not None and known.rel_path == rel_path and data == known.source.encode():
+        return known
     try:
         return read_schema(rel_path, data, max_bytes=max_bytes)
     except SchemaLoadError as error:
         return LoadFailure(rel_path, error)
 
 
-def load_folder(root: Path, *, max_bytes: int = 1_000_000, display: str | None = None) -> Snapshot:
-    """Load every schema file below `root`."""
+def load_folder(
+    root: Path,
+    *,
+    max_bytes: int = 1_000_000,
+    display: str | None = None,
+    reuse: Snapshot | None = None,
+) -> Snapshot:
+    """Load every schema file below `root`; files unchanged since `reuse` are not parsed again."""
     return snapshot_of(
         (
             (path, PurePosixPath(path.relative_to(root).as_posix()))
@@ -119,17 +134,23 @@ def load_folder(root: Path, *, max_bytes: int = 1_000_000, display: str | None =
         ),
         root=display if display is not None else str(root),
         max_bytes=max_bytes,
+        reuse=reuse,
     )
 
 
 def snapshot_of(
-    files: Iterable[tuple[Path, PurePosixPath]], *, root: str, max_bytes: int
+    files: Iterable[tuple[Path, PurePosixPath]],
+    *,
+    root: str,
+    max_bytes: int,
+    reuse: Snapshot | None = None,
 ) -> Snapshot:
     """Load the given files (path on disk, path below the root) into one Snapshot."""
     schemas: list[EventSchema] = []
     failures: list[LoadFailure] = []
+    known = {schema.rel_path: schema for schema in reuse.schemas} if reuse else {}
     for path, rel_path in files:
-        loaded = load_file(path, rel_path, max_bytes)
+        loaded = load_file(path, rel_path, max_bytes, known.get(rel_path))
         if isinstance(loaded, LoadFailure):
             failures.append(loaded)
         else:
@@ -172,6 +193,41 @@ def _is_shallow(repo: git.Repo) -> bool:
     return Path(repo.git_dir, "shallow").exists()
 
 
+def merge_base(repo: git.Repo, rev: str, branch: str) -> str:
+    """The commit where `rev` forked from `branch` (or `origin/<branch>` when only that exists)."""
+    candidates = [branch] if "/" in branch else [branch, f"origin/{branch}"]
+    target = next((name for name in candidates if _exists(repo, name)), None)
+    if target is None:
+        raise GitSourceError(
+            f"the main branch {branch!r} does not exist in {repo.working_tree_dir} (nor "
+            f"origin/{branch}); fetch it, set `main-branch` in the configuration, or pass --base"
+        )
+    head = resolve_commit(repo, rev)
+    try:
+        bases = repo.merge_base(head, resolve_commit(repo, target))
+    except git.exc.GitCommandError:
+        bases = []
+    if not bases or bases[0] is None:
+        shallow = (
+            " The clone is shallow: fetch more history (`git fetch --deepen=50`)."
+            if (_is_shallow(repo))
+            else ""
+        )
+        raise GitSourceError(
+            f"{rev} and {target} have no common commit.{shallow} Pass --base to name the "
+            "revision to compare with"
+        )
+    return str(bases[0].hexsha)
+
+
+def _exists(repo: git.Repo, name: str) -> bool:
+    try:
+        repo.commit(name)
+    except (git.exc.BadName, git.exc.BadObject, ValueError, git.exc.GitCommandError):
+        return False
+    return True
+
+
 def root_in_repo(repo: git.Repo, schema_root: Path) -> PurePosixPath:
     """The schema root as a path inside the repository (POSIX form, `.` for the top)."""
     top = Path(repo.working_tree_dir or ".").resolve()
@@ -199,22 +255,37 @@ def load_git(repo: git.Repo, rev: str, settings: Settings) -> Snapshot:
         return Snapshot(root=display, schemas=())
     if not isinstance(tree, git.Tree):
         return Snapshot(root=display, schemas=())
+    prefix = len(str(tree.path)) + 1 if tree.path else 0
+    blobs: list[git.Blob] = list(tree.traverse(prune=_hidden, predicate=_is_schema_blob))  # type: ignore[arg-type]
     schemas: list[EventSchema] = []
     failures: list[LoadFailure] = []
-    prefix = len(str(tree.path)) + 1 if tree.path else 0
-    for item in tree.traverse(prune=_hidden, predicate=_is_schema_blob):
-        blob: git.Blob = item  # type: ignore[assignment]
+    contents = _read_blobs(repo, [blob.hexsha for blob in blobs])
+    for blob, data in zip(blobs, contents, strict=True):
         rel_path = PurePosixPath(str(blob.path)[prefix:])
-        stream = blob.data_stream
-        if stream.size > settings.max_file_bytes:
-            failures.append(LoadFailure(rel_path, too_large(stream.size, settings.max_file_bytes)))
-            stream.read()
-            continue
         try:
-            schemas.append(read_schema(rel_path, stream.read(), max_bytes=settings.max_file_bytes))
+            schemas.append(read_schema(rel_path, data, max_bytes=settings.max_file_bytes))
         except SchemaLoadError as error:
             failures.append(LoadFailure(rel_path, error))
     return Snapshot(root=display, schemas=tuple(schemas), failures=tuple(failures))
+
+
+def _read_blobs(repo: git.Repo, shas: list[str]) -> list[bytes]:
+    """The contents of many blobs from one `git cat-file --batch` run (one pass, in order)."""
+    if not shas:
+        return []
+    process = repo.git.cat_file("--batch", as_process=True, istream=subprocess.PIPE)
+    output, _ = process.proc.communicate("".join(f"{sha}\n" for sha in shas).encode())
+    contents: list[bytes] = []
+    position = 0
+    for sha in shas:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise GitSourceError(f"git could not read blob {sha} ({output[position:end]!r})")
+        size = int(header[2])
+        contents.append(output[end + 1 : end + 1 + size])
+        position = end + 1 + size + 1  # the content is followed by a newline
+    return contents
 
 
 def _hidden(item: object, depth: int) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from registry import cli
+from registry import cli, governance
 from registry.lint import RULES
 from tests.conftest import FIXTURES, PROJECT
 
@@ -142,11 +142,12 @@ def test_rules_lists_every_rule_with_its_effective_severity(
     code, out, _ = run(["--config", str(config), "rules", "--format", "json"], capsys)
     listed = {row["id"]: row["severity"] for row in json.loads(out)}
     assert code == 0
-    assert list(listed) == [rule.id for rule in RULES]
+    every_rule = [rule.id for rule in (*RULES, *governance.RULES)]
+    assert list(listed) == every_rule
     assert listed["title-present"] == "warning" and listed["metaschema"] == "error"
     code, out, _ = run(["rules", "--format", "markdown"], capsys)
     assert out.splitlines()[0] == "| rule | severity | what it requires |"
-    assert len(out.splitlines()) == len(RULES) + 2
+    assert len(out.splitlines()) == len(every_rule) + 2
 
 
 def test_the_module_runs_as_a_command() -> None:
