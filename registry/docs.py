@@ -19,6 +19,7 @@ from urllib.parse import urldefrag, urljoin
 import referencing
 import referencing.exceptions
 
+from registry.docs_changes import VersionChanges
 from registry.docs_event import event_markdown
 from registry.docs_examples import Example, choose_example
 from registry.docs_pages import (
@@ -32,7 +33,7 @@ from registry.docs_pages import (
 from registry.docs_properties import inline
 from registry.history import FileHistory
 from registry.index import lifecycle_status
-from registry.model import Change, EventSchema, SchemaRef, Version
+from registry.model import EventSchema, SchemaRef
 from registry.refs import build_registry, resource_of, version_uri
 from registry.sources import Snapshot
 
@@ -59,15 +60,6 @@ class Page:
 
     path: str
     markdown: str
-
-
-@dataclass(frozen=True)
-class VersionChanges:
-    """What changed from the previous version, in the compatibility engine's words."""
-
-    previous: Version
-    changes: tuple[Change, ...]
-    breaking: bool
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from registry.index import lifecycle_status
 from registry.model import EventSchema
 
 if TYPE_CHECKING:
-    from registry.docs import SiteContext, VersionChanges
+    from registry.docs import SiteContext
+    from registry.docs_changes import VersionChanges
     from registry.history import FileHistory
 
 
@@ -129,22 +130,44 @@ def _version_section(
     return lines
 
 
+_BUMP_WORDS = {
+    "major": "events the previous version accepted may be rejected: a major version",
+    "minor": "compatible, and it changes which events are valid or what they mean: a minor version",
+    "patch": "documentation only: a patch version",
+    "none": "no change at all",
+}
+
+
 def _changes(changes: VersionChanges, anchor: str) -> list[str]:
     verdict = badge("breaking", "change") if changes.breaking else badge("compatible", "change")
+    mode = f"`{changes.mode.value}`"
+    passes = "passes" if changes.compatible else "does **not** pass"
     lines = [
         f"### Changes from {heading_text(str(changes.previous))} {{ #{anchor}-changes }}",
         "",
-        verdict,
+        f"{verdict} {_BUMP_WORDS.get(changes.bump, changes.bump)}. It {passes} this event's "
+        f"{mode} compatibility check.",
         "",
     ]
-    if not changes.changes:
-        return [*lines, "No change to what validates.", ""]
-    for change in changes.changes:
-        breaks = sorted(mode.value for mode in change.breaks)
+    for change in changes.substantive:
+        marks = " ".join(badge(f"breaks {m.value}", "change") for m in sorted(change.breaks))
         where = f" at `{change.path}`" if change.path else ""
-        note = f" *(breaks {', '.join(breaks)})*" if breaks else ""
-        lines.append(f"- **{inline(change.type)}**{where}: {inline(change.description)}{note}")
-    return [*lines, ""]
+        lines.append(
+            f"- {marks + ' ' if marks else ''}{inline(change.description)} "
+            f"<small>`{change.type}`{where}</small>"
+        )
+    if changes.substantive:
+        lines.append("")
+    annotations = changes.annotations
+    if annotations:
+        count = len(annotations)
+        lines += [
+            f'??? note "{count} documentation change{"" if count == 1 else "s"}"',
+            "",
+            *(f"    - {inline(change.description)}" for change in annotations),
+            "",
+        ]
+    return lines
 
 
 def _properties(site: SiteContext, page: str, schema: EventSchema, anchor: str) -> list[str]:

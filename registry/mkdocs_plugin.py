@@ -37,6 +37,7 @@ from mkdocs.structure.pages import Page
 
 from registry.config import ConfigError, Settings, load_settings
 from registry.docs import DocsError, DocsSite, render_site
+from registry.docs_changes import changelog
 from registry.index import disk_path
 from registry.sources import Snapshot, load_folder
 
@@ -51,6 +52,7 @@ MARKDOWN_EXTENSIONS = (
     "toc",
     "pymdownx.highlight",
     "pymdownx.superfences",
+    "pymdownx.details",
 )
 
 
@@ -66,6 +68,8 @@ class RegistryPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Where the registry goes below the site root; default: the base URL below the site URL."""
     history = c.Type(bool, default=True)
     """Show each version's git history when the schema tree is in a git repository."""
+    changelog = c.Type(bool, default=True)
+    """Show each version's changes from the one before, from the compatibility engine."""
 
 
 class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyped-call]
@@ -107,6 +111,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
                 base_url=settings.base_url,
                 events_dir=self.config.events_dir,
                 history=self._history(snapshot) if self.config.history else None,
+                changelog=changelog(snapshot, settings) if self.config.changelog else None,
                 registry_dir=registry_dir,
             )
         except DocsError as error:

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
+from registry.config import Settings
 from registry.docs import DocsError, DocsSite, render_site
+from registry.docs_properties import inline
 from registry.lint import RULES
-from registry.model import Change, Mode, SchemaRef, Version
+from registry.model import SchemaRef, Version
 from registry.sources import Snapshot, load_folder
 from tests.conftest import PROJECT
 from tests.docsbuild import DOCS_FIXTURES, build, copy_tree
@@ -85,31 +87,31 @@ def test_raw_json_links_appear_only_when_the_site_holds_the_registry(snapshot: S
 def test_changelog_entries_are_shown_in_the_engines_words_with_a_breaking_badge(
     snapshot: Snapshot,
 ) -> None:
-    from registry.docs import VersionChanges
+    from registry.docs_changes import changelog
 
-    change = Change(
-        type="property_added_required",
-        old_path="",
-        new_path="/properties/customer",
-        description="required property `customer` was added",
-        breaks=frozenset({Mode.BACKWARD}),
+    changes = changelog(snapshot, Settings(base_url=BASE))
+    v2 = changes[SchemaRef(CHECKOUT, Version.parse("2.0.0"))]
+    assert (v2.previous, v2.bump, v2.breaking, v2.compatible) == (
+        Version.parse("1.1.0"),
+        "major",
+        True,
+        False,
     )
-    changelog = {
-        SchemaRef(CHECKOUT, Version.parse("2.0.0")): VersionChanges(
-            Version.parse("1.1.0"), (change,), breaking=True
-        ),
-        SchemaRef(CHECKOUT, Version.parse("1.1.0")): VersionChanges(
-            Version.parse("1.0.0"), (), breaking=False
-        ),
-    }
-    site = render_site(snapshot, base_url=BASE, changelog=changelog)
+    v11 = changes[SchemaRef(CHECKOUT, Version.parse("1.1.0"))]
+    assert (v11.bump, v11.breaking, v11.compatible) == ("minor", False, True)
+    assert SchemaRef(CHECKOUT, Version.parse("1.0.0")) not in changes
+    site = render_site(snapshot, base_url=BASE, changelog=changes)
     page = next(p.markdown for p in site.pages if p.path.endswith("checkout.md"))
     section_2 = page.split("## Version 2.0.0", 1)[1].split("## Version 1.1.0", 1)[0]
     assert "### Changes from 1.1.0 { #v2-0-0-changes }" in section_2
     assert "tr-change-breaking" in section_2
-    assert "required property `customer` was added *(breaks backward)*" in section_2
-    section_1 = page.split("## Version 1.1.0", 1)[1]
-    assert "tr-change-compatible" in section_1.split("## Version 1.0.0")[0]
+    assert "does **not** pass this event's `backward` compatibility check" in section_2
+    required = next(c for c in v2.changes if c.type.startswith("REQUIRED_PROPERTY_ADDED"))
+    assert inline(required.description) in section_2
+    assert '<span class="tr-badge tr-change-breaks-backward">breaks backward</span>' in section_2
+    section_1 = page.split("## Version 1.1.0", 1)[1].split("## Version 1.0.0")[0]
+    assert "tr-change-compatible" in section_1
+    assert '??? note "1 documentation change"' in section_1
 
 
 def test_an_authored_example_the_schema_rejects_is_a_problem(tmp_path: Path) -> None:
