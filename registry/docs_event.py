@@ -180,7 +180,7 @@ def _properties(site: SiteContext, page: str, schema: EventSchema, anchor: str) 
     lines: list[str] = []
     rows = list(property_rows(schema.body, target=target, link=link))
     if rows:
-        lines += [f"### Properties {{ #{anchor}-properties }}", "", *_table(rows), ""]
+        lines += [f"### Properties {{ #{anchor}-properties }}", "", *_table(rows)]
     assert schema.version is not None
     version = schema.version
     definitions = list(
@@ -192,12 +192,14 @@ def _properties(site: SiteContext, page: str, schema: EventSchema, anchor: str) 
         )
     )
     if definitions:
-        lines += [f"### Definitions {{ #{anchor}-definitions }}", "", *_table(definitions), ""]
+        lines += [f"### Definitions {{ #{anchor}-definitions }}", "", *_table(definitions)]
     return lines
 
 
 def _table(rows: Sequence[Row]) -> list[str]:
     lines = [
+        '<div class="tr-properties" markdown>',
+        "",
         "| Property | Type | Required | Constraints | Description |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -210,7 +212,7 @@ def _table(rows: Sequence[Row]) -> list[str]:
         lines.append(
             f"| {name} | {row.type} | {required} | {row.constraints} | {row.description} |"
         )
-    return lines
+    return [*lines, "", "</div>", ""]
 
 
 def _example(site: SiteContext, schema: EventSchema, anchor: str) -> list[str]:

@@ -89,6 +89,8 @@ def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
             for name in namespaces
         ),
         "",
+        '<div class="tr-catalogue" markdown>',
+        "",
         "| Event | Namespace | Latest | Status | Owner | Summary |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
@@ -98,7 +100,7 @@ def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
             f"| {inline(entry.namespace)} | {inline(entry.latest)} "
             f"| {badge(entry.status, 'status')} | {_owner(entry)} | {entry.summary} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 def namespace_page(name: str, path: str, catalogue: str, entries: Sequence[EventEntry]) -> str:
@@ -110,6 +112,8 @@ def namespace_page(name: str, path: str, catalogue: str, entries: Sequence[Event
         f"{_count(len(entries), 'event')} in the `{name}` namespace. "
         f"[All events]({relative(catalogue, path)})",
         "",
+        '<div class="tr-namespace" markdown>',
+        "",
         "| Event | Latest | Status | Owner | Summary |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -119,7 +123,7 @@ def namespace_page(name: str, path: str, catalogue: str, entries: Sequence[Event
             f"| {inline(entry.latest)} | {badge(entry.status, 'status')} | {_owner(entry)} "
             f"| {entry.summary} |"
         )
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 def _index_of(entries: Sequence[EventEntry], namespace: str) -> str:

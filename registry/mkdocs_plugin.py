@@ -47,6 +47,7 @@ ASSETS = {"assets/telemetry-registry/site.css": "docs-site.css"}
 SCRIPTS = {"assets/telemetry-registry/site.js": "docs-site.js"}
 MARKDOWN_EXTENSIONS = (
     "attr_list",
+    "md_in_html",
     "admonition",
     "tables",
     "toc",
