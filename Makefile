@@ -1,5 +1,5 @@
 # Two entry points, both self-contained on a fresh machine with Python 3.10+ and git:
-#   make run   set up, check the schemas (then publish and serve as those commands land)
+#   make run   set up, check the schemas, build the docs site with the registry, serve it
 #   make test  set up, then ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,6 +15,8 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed
 	$(BIN)/telemetry-registry lint
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	$(BIN)/telemetry-registry serve
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check registry tests tools

@@ -20,7 +20,7 @@ from registry.lint import RULES
 from registry.model import SchemaRef, Version
 from registry.sources import Snapshot, load_folder
 from tests.conftest import PROJECT
-from tests.docsbuild import DOCS_FIXTURES, build, copy_tree
+from tests.docsbuild import DOCS_FIXTURES, HOOKS, build, copy_tree
 from tests.sitehtml import broken_links, page_of
 
 BASE = "https://registry.example.com/schemas/"
@@ -339,3 +339,17 @@ def test_the_repositorys_own_site_builds_strictly_with_every_link_resolving(
     assert (site / "events/jupyter_server/kernel_lifecycle/index.html").is_file()
     assert (site / "schemas/jupyter_server/kernel_lifecycle/2.0.0.json").is_file()
     assert broken_links(site) == []
+
+
+def test_another_repository_names_the_plugin_in_one_line(tmp_path: Path) -> None:
+    from importlib.metadata import entry_points
+
+    if not entry_points(group="mkdocs.plugins", name="telemetry-registry"):
+        pytest.skip("the package is not installed (pip install -e .): no plugin entry point")
+    tree = copy_tree("good", tmp_path / "tree", commit=False)
+    config = tree / "mkdocs.yml"
+    text = config.read_text().replace(f"hooks:\n  - {HOOKS}\n", "")
+    config.write_text(text.replace("  - search\n", "  - search\n  - telemetry-registry\n"))
+    site = build(config, tmp_path / "site")
+    assert page_of(site, "events/shop/checkout/").headings[0].text == "Checkout"
+    assert (site / "schemas/shop/checkout/2.0.0.json").is_file()
