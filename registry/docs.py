@@ -99,7 +99,8 @@ class SiteContext:
         self.registry_dir = registry_dir
         self.changelog = changelog
         self.history = history
-        self.references = build_registry(snapshot.schemas, base_url=base_url)
+        # crawled once here: every resolver below adds only its own root to crawl
+        self.references = build_registry(snapshot.schemas, base_url=base_url).crawl()
         self.problems: list[str] = []
         self.pages_by_id: dict[str, str] = {}
         self.by_version_uri: dict[str, SchemaRef] = {}

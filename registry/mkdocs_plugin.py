@@ -127,7 +127,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
             generated.append((page.path, page.markdown, level))
         if self.config.rules_page:
             generated.append(
-                (self.config.rules_page, _rules_page(settings), InclusionLevel.UNDEFINED)
+                (self.config.rules_page, rules_markdown(settings), InclusionLevel.UNDEFINED)
             )
         for path, asset in _assets():
             generated.append((path, asset, InclusionLevel.UNDEFINED))
@@ -202,7 +202,7 @@ def _assets() -> Iterator[tuple[str, bytes]]:
         yield path, data.joinpath(name).read_bytes()
 
 
-def _rules_page(settings: Settings) -> str:
+def rules_markdown(settings: Settings) -> str:
     from registry.report import render_rules
 
     return (
