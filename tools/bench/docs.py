@@ -1,6 +1,6 @@
 """Docs site build time on the iglu-central corpus, beside bare mkdocs-material builds.
 
-Usage: python tools/bench/docs.py [--corpus ../shared/corpora/iglu-central] [--rounds 2]
+Usage: python tools/bench/docs.py [--corpus ../shared/corpora/iglu-central] [--rounds 3]
 
 Imports the corpus (as `telemetry-registry import-iglu` does) and runs, in the same run, each as
 `python -m mkdocs build` with the same theme, features (navigation.prune) and extensions:
@@ -12,14 +12,16 @@ Imports the corpus (as `telemetry-registry import-iglu` does) and runs, in the s
 - bare, same Markdown: the plugin's generated pages written as plain files, built without the
   plugin, so the difference is what the plugin itself costs.
 
-Prints the best of --rounds wall-clock times (start-up included), the HTML page counts and the
-size of each output (files, bytes).
+Prints the best of --rounds times of each (the builds take turns, start-up included): wall clock,
+and CPU time (user + system), which other work on the machine disturbs less; then the HTML page
+counts and the size of each output (files, bytes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,7 +65,7 @@ markdown_extensions:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -96,21 +98,27 @@ def main() -> int:
         )
         (plain / "mkdocs.yml").write_text(THEME.format(name="Plain pages"))
 
-        results = {}
-        for name, folder in (
-            ("registry", registry),
-            ("bare, plain pages", plain),
-            ("bare, same Markdown", same),
-        ):
-            results[name] = best_build(folder, args.rounds)
-        bare = results["bare, plain pages"][0]
-        for name, (seconds, html_pages, files, size) in results.items():
+        builds = {"registry": registry, "bare, plain pages": plain, "bare, same Markdown": same}
+        wall = dict.fromkeys(builds, float("inf"))
+        cpu = dict.fromkeys(builds, float("inf"))
+        for _ in range(args.rounds):  # interleaved, so that load on the machine hits all alike
+            for name, folder in builds.items():
+                seconds, cpu_seconds = timed_build(folder)
+                wall[name], cpu[name] = min(wall[name], seconds), min(cpu[name], cpu_seconds)
+        plain_wall, plain_cpu = wall["bare, plain pages"], cpu["bare, plain pages"]
+        print(f"{'build':<22} {'wall':>8} {'ratio':>6} {'cpu':>8} {'ratio':>6}  output")
+        for name, folder in builds.items():
+            html_pages, files, size = output_size(folder)
             print(
-                f"{name:<22} {seconds:6.2f} s  {seconds / bare:4.2f}x plain  "
-                f"{html_pages:4d} pages  {files:5d} files  {size / 1e6:6.1f} MB"
+                f"{name:<22} {wall[name]:6.2f} s {wall[name] / plain_wall:5.2f}x "
+                f"{cpu[name]:6.2f} s {cpu[name] / plain_cpu:5.2f}x  "
+                f"{html_pages} pages, {files} files, {size / 1e6:.1f} MB"
             )
-        plugin = results["registry"][0] / results["bare, same Markdown"][0]
-        print(f"the plugin's own cost: registry / same Markdown = {plugin:.2f}x")
+        same_wall, same_cpu = wall["bare, same Markdown"], cpu["bare, same Markdown"]
+        print(
+            f"the plugin's own cost (registry / same Markdown): "
+            f"{wall['registry'] / same_wall:.2f}x wall, {cpu['registry'] / same_cpu:.2f}x cpu"
+        )
     return 0
 
 
@@ -121,23 +129,29 @@ def write_docs(folder: Path, pages: dict[str, str]) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def best_build(folder: Path, rounds: int) -> tuple[float, int, int, int]:
-    """The best wall-clock time of `rounds` builds, then the output's pages, files and bytes."""
+def timed_build(folder: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds of one `python -m mkdocs build --clean` in `folder`."""
     env = {**os.environ, "PYTHONPATH": str(PROJECT), "NO_MKDOCS_2_WARNING": "1"}
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean"],
-            cwd=folder,
-            env=env,
-            check=True,
-        )
-        best = min(best, time.perf_counter() - start)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--clean"],
+        cwd=folder,
+        env=env,
+        check=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def output_size(folder: Path) -> tuple[int, int, int]:
+    """The built site's HTML pages, files and bytes."""
     site = folder / "site"
     files = [path for path in site.rglob("*") if path.is_file()]
     html_pages = sum(1 for path in files if path.name == "index.html" and _is_page(path))
-    return best, html_pages, len(files), sum(path.stat().st_size for path in files)
+    return html_pages, len(files), sum(path.stat().st_size for path in files)
 
 
 def _is_page(path: Path) -> bool:
