@@ -74,11 +74,12 @@ def compare(
     )
     if old_side.label == new_side.label:
         old_side.label, new_side.label = "the old schema", "the new schema"
-    backward = Inclusion(old_side, new_side, Mode.BACKWARD, policy)
+    backward = Inclusion(old_side, new_side, Mode.BACKWARD)
     backward.check((old_side.root(),), new_side.root())
-    forward = Inclusion(old_side, new_side, Mode.FORWARD, policy)
+    forward = Inclusion(old_side, new_side, Mode.FORWARD)
     forward.check((new_side.root(),), old_side.root())
-    changes = merge([f.change for f in backward.found] + [f.change for f in forward.found])
+    found = backward.found + forward.found
+    changes = merge([_under(policy, f) for f in found])
     changes.extend(_dialect_change(old_side, new_side))
     if not changes and _skeleton(old, old_side) != _skeleton(new, new_side):
         changes.append(
@@ -106,6 +107,30 @@ def _empty_registry() -> referencing.Registry[Any]:
     return referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
 
 
+LENIENT_NOTE = (
+    "; it does not break under the lenient policy, which assumes events never carried a "
+    "property their schema left open and unnamed"
+)
+
+
+def _under(policy: str, found: Found) -> Change:
+    """The change as the policy sees it: lenient forgives open-content failures."""
+    if policy == "lenient" and found.open_content:
+        change = found.change
+        description = change.description.split("; this is only because", 1)[0] + LENIENT_NOTE
+        return replace(change, breaks=frozenset(), description=description)
+    return found.change
+
+
+def breaking(comparison: Comparison, direction: Mode) -> list[Found]:
+    """The failures that break `direction` under the comparison's policy."""
+    return [
+        f
+        for f in comparison.found(direction)
+        if not (comparison.policy == "lenient" and f.open_content)
+    ]
+
+
 def merge(changes: list[Change]) -> list[Change]:
     """One change per (type, old path, new path), breaking every mode any copy breaks."""
     merged: dict[tuple[str, str, str], Change] = {}
@@ -114,10 +139,11 @@ def merge(changes: list[Change]) -> list[Change]:
         seen = merged.get(key)
         if seen is None:
             merged[key] = change
-        elif not change.breaks <= seen.breaks:
+        elif change.breaks - seen.breaks:
             description = seen.description
-            if change.description != description:
-                description = f"{description}; and {change.description.split(': ', 1)[-1]}"
+            tail = change.description.split(": ", 1)[-1]
+            if tail not in description:
+                description = f"{description}; and {tail}"
             merged[key] = replace(seen, breaks=seen.breaks | change.breaks, description=description)
     return list(merged.values())
 

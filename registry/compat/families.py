@@ -25,6 +25,7 @@ from registry.compat.nodes import (
     exact,
     json_equal,
     type_atoms,
+    value_key,
 )
 from registry.model import JSON
 
@@ -126,9 +127,11 @@ def type_change(
 def enum_change(ch: Inclusion, subs: Subs, sup: Node, rejected: list[JSON]) -> bool:
     writer = next((n for n in subs if n.values is not None), subs[0])
     old_values, new_values = ch.as_old_new(writer.values or [], sup.values or [])
-    if all(any(json_equal(v, w) for w in old_values) for v in new_values):
+    old_keys = {value_key(v) for v in old_values}
+    new_keys = {value_key(v) for v in new_values}
+    if new_keys <= old_keys:
         name = "ENUM_ARRAY_NARROWED"
-    elif all(any(json_equal(v, w) for w in new_values) for v in old_values):
+    elif old_keys <= new_keys:
         name = "ENUM_ARRAY_EXTENDED"
     else:
         name = "ENUM_ARRAY_CHANGED"

@@ -25,13 +25,14 @@ from registry.compat.nodes import (
     Side,
     Unresolvable,
     expand_all,
-    json_equal,
     value_atom,
+    value_key,
 )
 from registry.model import JSON, Change, Mode
 
 MAX_DEPTH = 64
-MAX_BRANCHES = 256
+MAX_BRANCHES = 4096
+"""Alternatives the writer side may be split into per comparison before the engine gives up."""
 
 GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"properties", "patternProperties", "additionalProperties", "unevaluatedProperties"}),
@@ -67,11 +68,10 @@ class Found:
 class Inclusion:
     """One direction of one comparison: writer subschemas against reader subschemas."""
 
-    def __init__(self, old: Side, new: Side, direction: Mode, policy: str) -> None:
+    def __init__(self, old: Side, new: Side, direction: Mode) -> None:
         self.old, self.new = old, new
         self.direction = direction
         self.backward = direction is Mode.BACKWARD
-        self.lenient = policy == "lenient"
         self.found: list[Found] = []
         self.frames: list[Frame] = []
         self.open_content = 0
@@ -79,6 +79,7 @@ class Inclusion:
         self._active: dict[tuple[Any, ...], int] = {}
         self._memo: dict[tuple[Any, ...], bool] = {}
         self._keep: list[object] = []
+        self._splits = 0
 
     # -- labels and recording ---------------------------------------------------------
 
@@ -128,7 +129,7 @@ class Inclusion:
             sup_path = (sup.pointer if sup is not None else "") + (f"/{keyword}" if keyword else "")
         old_path, new_path = self.as_old_new(sub_path, sup_path)
         old_value, new_value = self.as_old_new(sub_value, sup_value)
-        open_content = self.open_content > 0 and not self.lenient
+        open_content = self.open_content > 0
         description = f"{headline}: {self.consequence(example)}"
         if open_content:
             description += (
@@ -213,7 +214,7 @@ class Inclusion:
             and sup.side.interner.same(subs[0].schema, sup.schema)
         ):
             return True
-        key = (tuple(id(n.schema) for n in subs), id(sup.schema), types)
+        key = (tuple(id(n.schema) for n in subs), id(sup.schema), types, self.open_content > 0)
         memo = self._memo.get(key)
         if memo is not None and (memo or self._quiet):
             return memo
@@ -296,13 +297,15 @@ class Inclusion:
             return None
         smallest = min(enumerated, key=lambda n: len(n.values or ()))
         values: list[JSON] = []
+        seen: set[object] = set()
         for value in smallest.values or ():
-            if not any(json_equal(value, v) for v in values) and all(
-                n is smallest or n.side.is_valid(n, value) for n in subs
-            ):
+            key = value_key(value)
+            if key in seen or _atom(value, smallest) not in types:
+                continue
+            seen.add(key)
+            if all(n is smallest or n.accepts(value) for n in subs):
                 values.append(value)
-        values = [v for v in values if _atom(v, smallest) in types]
-        rejected = [v for v in values if not sup.side.is_valid(sup, v)]
+        rejected = [v for v in values if not sup.accepts(v)]
         if not rejected:
             return True
         if sup.values is not None:
@@ -327,17 +330,24 @@ class Inclusion:
         if not isinstance(branches, list) or not branches:
             return True
         assert isinstance(split.schema, dict)
-        rest = {k: v for k, v in split.schema.items() if k != keyword}
-        self.keep(rest)
-        remainder = Node(rest, split.pointer, split.resolver, split.side)
+        remainder = Node(
+            split.side.without(split.schema, keyword), split.pointer, split.resolver, split.side
+        )
         others = tuple(n for n in subs if n is not split)
+        self._splits += len(branches)
+        if self._splits > MAX_BRANCHES:
+            return self.undecided(
+                "TOO_MANY_ALTERNATIVES",
+                f"the alternatives at {split.pointer or '/'} combine into too many cases",
+                subs,
+                sup,
+            )
         ok = True
         for index, branch in enumerate(branches):
-            parts = (*others, remainder, split.child(branch, keyword, index))
-            expanded = self.expand(parts)
-            if expanded is None:
+            extra = self.expand((remainder, split.child(branch, keyword, index)))
+            if extra is None:
                 continue
-            ok = self.check(expanded, sup, types) and ok
+            ok = self.check((*others, *extra), sup, types) and ok
             if not ok and self._quiet:
                 return False
         return ok

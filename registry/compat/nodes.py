@@ -107,12 +107,30 @@ def json_equal(left: JSON, right: JSON) -> bool:
     return type(left) is type(right) and left == right
 
 
+def value_key(value: JSON) -> object:
+    """A hashable key that JSON-equal scalars share (true and 1 differ; 1 and 1.0 do not).
+
+    Objects and arrays are keyed by their text, so JSON-equal ones written in another key
+    order get different keys: callers use keys to find equal values, never to prove two differ.
+    """
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, (dict, list)):
+        return ("text", json.dumps(value, sort_keys=True))
+    return (type(value).__name__, value)
+
+
+_SCALAR_ONLY = frozenset({"type", "enum", "const"})
+
+
 def exact(number: float) -> Fraction:
     """A JSON number as an exact fraction of its decimal spelling (0.1 is 1/10)."""
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
 
 
-_REF_TEXTS = ('"$ref"', '"$dynamicRef"', '"$recursiveRef"')
+_REF_TEXTS = ("'$ref'", "'$dynamicRef'", "'$recursiveRef'")
 _T = TypeVar("_T")
 
 
@@ -143,21 +161,22 @@ class Interner:
     """Decides cheaply whether two subtrees are the same JSON with no reference inside.
 
     `==` (C speed) rules out most pairs at the first difference; equal ones are confirmed on
-    their canonical JSON text, which tells `true` from `1` (Python's `==` does not) and shows
-    whether a reference is inside: two equal texts with a `$ref` may mean different things in
-    two documents. Texts are cached per object for the life of one comparison.
+    their `repr`, which tells `true` from `1` (Python's `==` does not) and shows whether a
+    reference is inside: two equal texts with a `$ref` may mean different things in two
+    documents. `repr` also tells `1` from `1.0` and sees key order, which JSON does not: such
+    pairs are merely compared the long way. Texts are cached per object for one comparison.
     """
 
     def __init__(self) -> None:
         self._texts: dict[int, tuple[object, str]] = {}
 
     def text(self, value: JSON) -> str:
-        """The canonical JSON text of a value (keys sorted)."""
+        """A text that equal values share when built alike (used for identity and dedup)."""
         if type(value) is not dict and type(value) is not list:
-            return json.dumps(value)
+            return repr(value)
         known = self._texts.get(id(value))
         if known is None:
-            known = self._texts[id(value)] = (value, json.dumps(value, sort_keys=True))
+            known = self._texts[id(value)] = (value, repr(value))
         return known[1]
 
     def ref_free(self, value: JSON) -> bool:
@@ -170,6 +189,9 @@ class Interner:
         """JSON-equal and free of references (so equal in meaning in any two documents)."""
         if left is not right and left != right:
             return False
+        kind = type(left)
+        if kind is not dict and kind is not list:
+            return kind is type(right)
         return self.text(left) == self.text(right) and self.ref_free(left)
 
 
@@ -181,6 +203,9 @@ class Side:
     registry: referencing.Registry[Any]
     label: str
     interner: Interner = field(default_factory=Interner)
+    _without: dict[tuple[int, str], tuple[object, dict[str, JSON]]] = field(
+        default_factory=dict, init=False, repr=False
+    )
     dialect: Dialect = field(init=False)
     validator: Validator = field(init=False)
 
@@ -211,6 +236,18 @@ class Side:
 
     def ref_free(self, schema: JSON) -> bool:
         return self.interner.ref_free(schema)
+
+    def without(self, schema: dict[str, JSON], keyword: str) -> dict[str, JSON]:
+        """`schema` minus one keyword, made once and kept for the side's life.
+
+        Kept so that its identity is stable: the engine caches answers by object identity.
+        """
+        key = (id(schema), keyword)
+        known = self._without.get(key)
+        if known is None:
+            rest = {k: v for k, v in schema.items() if k != keyword}
+            known = self._without[key] = (schema, rest)
+        return known[1]
 
     def is_valid(self, node: Node, instance: JSON) -> bool:
         """Validate with jsonschema against one subschema, resolving as the document does."""
@@ -340,6 +377,22 @@ class Node:
             values = [const] if values is None else [v for v in values if json_equal(v, const)]
         return values
 
+    @cached_property
+    def value_keys(self) -> frozenset[object] | None:
+        values = self.values
+        return None if values is None else frozenset(value_key(v) for v in values)
+
+    def accepts(self, value: JSON) -> bool:
+        """Whether this subschema accepts `value`: directly for type/enum/const, else jsonschema."""
+        if isinstance(self.schema, dict) and self.assertions <= _SCALAR_ONLY:
+            if value_atom(value, self.side.dialect) not in self.types:
+                return False
+            keys = self.value_keys
+            if keys is None or isinstance(value, (dict, list)):
+                return keys is None or self.side.is_valid(self, value)
+            return value_key(value) in keys
+        return self.side.is_valid(self, value)
+
     def lower_bound(self) -> tuple[Fraction, bool] | None:
         """The numeric lower bound and whether it is exclusive."""
         return self._bound("minimum", "exclusiveMinimum", lower=True)
@@ -405,6 +458,22 @@ class Node:
         return "additionalItems"
 
     # -- objects ------------------------------------------------------------------------
+
+    def property(self, name: str) -> Node | None:
+        """The subschema `properties` gives `name`, built on first use."""
+        cache = self.__dict__.setdefault("_property_nodes", {})
+        found: Node | None = cache.get(name)
+        if found is None:
+            value = self.get("properties")
+            if not isinstance(value, dict) or name not in value:
+                return None
+            found = cache[name] = self.child(value[name], "properties", name)
+        return found
+
+    @cached_property
+    def property_names(self) -> frozenset[str]:
+        value = self.get("properties")
+        return frozenset(value) if isinstance(value, dict) else frozenset()
 
     @cached_property
     def properties(self) -> dict[str, Node]:
@@ -472,6 +541,7 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
     """Conjuncts with `$ref`s followed and `allOf` flattened; None when one is `false`.
 
     Schemas without assertions drop out; a reference already followed is not followed again.
+    A flattened node is kept without its `allOf`, so expanding a result again changes nothing.
     """
     result: list[Node] = []
     stack = list(nodes)[::-1]
@@ -488,10 +558,17 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
             seen.add(id(node.schema))
             stack.extend(reversed(node.deref()))
             continue
-        result.append(node)
         branches = node.get("allOf")
-        if isinstance(branches, list):
-            stack.extend(
-                node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
-            )
+        if not isinstance(branches, list):
+            result.append(node)
+            continue
+        assert isinstance(node.schema, dict)
+        rest = Node(
+            node.side.without(node.schema, "allOf"), None, node.resolver, node.side, (node, ())
+        )
+        stack.extend(
+            node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
+        )
+        if rest.assertions:
+            result.append(rest)
     return tuple(result)

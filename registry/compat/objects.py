@@ -3,8 +3,9 @@ property counts, dependencies and `propertyNames`.
 
 The content model matters here. A property the writer does not name is governed by the writer's
 `additionalProperties` (absent: anything), so adding a typed property to an open object is not
-backward-compatible under the strict policy. The lenient policy assumes writers never sent a
-property their schema did not name (Confluent's LENIENT), so those buckets are vacuous there.
+backward-compatible. Failures that arise only because the writer left such properties open are
+marked as open-content failures: the lenient policy (Confluent's LENIENT) assumes writers never
+sent those properties, and does not count them as breaking.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def for_name(node: Node, name: str) -> tuple[list[Node], bool]:
     """The schemas one node applies to property `name`, and whether it names it."""
     parts: list[Node] = []
     named = False
-    if name in node.properties:
-        parts.append(node.properties[name])
+    own = node.property(name)
+    if own is not None:
+        parts.append(own)
         named = True
     for pattern, child in node.pattern_properties.items():
         if matches(pattern, name):
@@ -82,19 +84,13 @@ def writer_for(subs: Subs, name: str) -> tuple[tuple[Node, ...], bool]:
     return tuple(parts), named
 
 
-def open_for(subs: Subs, name: str) -> bool:
-    """Whether the writer leaves `name` entirely open: unnamed, with no additional schema.
+def writer_open(subs: Subs) -> bool:
+    """Whether every writer conjunct leaves unnamed properties open (absent or true).
 
-    The lenient policy assumes writers never sent such a property; a writer that describes
-    unnamed properties with a schema (partially open) declared that they exist, so it is
+    The lenient policy assumes writers never sent such properties; a writer that describes
+    unnamed properties with a schema (partially open) declared that they exist, so those are
     compared strictly under both policies.
     """
-    parts, named = writer_for(subs, name)
-    return not named and all(p.is_true for p in parts)
-
-
-def writer_open(subs: Subs) -> bool:
-    """Whether every writer conjunct leaves unnamed properties open (absent or true)."""
     return all(n.additional is None or n.additional.is_true for n in subs)
 
 
@@ -165,7 +161,8 @@ def _names(subs: Subs, sup: Node) -> list[str]:
     names = [n for n in reader if not (n in writer and same(writer[n], reader[n]))]
     seen = set(reader)
     for node in subs:
-        for name in node.properties:
+        mine = node.get("properties")
+        for name in mine if isinstance(mine, dict) else ():
             if name not in seen:
                 seen.add(name)
                 names.append(name)
@@ -179,12 +176,10 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
         reader, _ = for_name(sup, name)
         if not reader:
             continue
-        writer, _ = writer_for(subs, name)
-        unnamed_open = open_for(subs, name)
-        if unnamed_open and ch.lenient:
-            continue
-        in_writer = any(name in n.properties for n in subs)
-        in_reader = name in sup.properties
+        writer, named = writer_for(subs, name)
+        unnamed_open = not named and all(p.is_true for p in writer)
+        in_writer = any(name in n.property_names for n in subs)
+        in_reader = name in sup.property_names
         with ch.descend(name, subs):
             ch.open_content += unnamed_open
             try:
@@ -195,7 +190,7 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                         and part.side.interner.same(writer[0].schema, part.schema)
                     ):
                         continue
-                    if in_writer and in_reader and part is sup.properties[name]:
+                    if in_writer and in_reader and part is sup.property(name):
                         ok = ch.check(writer, part) and ok
                     elif not ch.probe(writer, part, ALL_TYPES):
                         ok = _property_change(ch, subs, sup, name, in_writer, part) and ok
@@ -261,14 +256,12 @@ def _property_change(
         writer,
         part,
         sub_pointer=_pointer(subs, "properties", name),
-        sup_pointer=sup.properties[name].pointer if name in sup.properties else part.pointer,
+        sup_pointer=own.pointer if (own := sup.property(name)) is not None else part.pointer,
     )
 
 
 def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     is_open = writer_open(subs)
-    if ch.lenient and is_open:
-        return True
     ok = True
     for pattern, schema in sup.pattern_properties.items():
         if schema.is_true:
@@ -279,9 +272,11 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
             (n.pattern_properties[pattern] for n in subs if pattern in n.pattern_properties), None
         )
         ch.open_content += is_open
+        name = _unnamed_match(pattern, subs, sup)
         try:
             if same is not None:
-                ok = ch.check((same,), schema) and ok
+                with ch.descend(name, subs):
+                    ok = ch.check((same,), schema) and ok
             else:
                 ok = (
                     ch.fail(
@@ -301,6 +296,17 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     return ok
 
 
+def _unnamed_match(pattern: str, subs: Subs, sup: Node) -> str:
+    """A property name matching `pattern` that no schema lists, for placing a witness."""
+    from registry.compat.regex_sample import samples
+
+    listed = set(sup.property_names).union(*(n.property_names for n in subs))
+    for name in samples(pattern):
+        if name not in listed:
+            return name
+    return UNNAMED
+
+
 def _proves_pattern(ch: Inclusion, node: Node, pattern: str, schema: Node) -> bool:
     if pattern in node.pattern_properties:
         return ch.probe((node.pattern_properties[pattern],), schema, ALL_TYPES)
@@ -314,7 +320,7 @@ def _proves_pattern(ch: Inclusion, node: Node, pattern: str, schema: Node) -> bo
 def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     reader = sup.additional
     is_open = writer_open(subs)
-    if reader is None or reader.is_true or (ch.lenient and is_open):
+    if reader is None or reader.is_true:
         return True
     for node in subs:
         cases = [
@@ -545,8 +551,9 @@ def _property_names(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 
 def _pointer(subs: Subs, keyword: str, name: str) -> str:
     for node in subs:
-        if name in node.properties:
-            return node.properties[name].pointer
+        own = node.property(name)
+        if own is not None:
+            return own.pointer
     return (subs[0].pointer if subs else "") + f"/{keyword}/{_escape(name)}"
 
 

@@ -77,12 +77,7 @@ def check(
                 )
                 found = Witness(direction, instance, writer, reader)
                 break
-    breaking = [
-        f
-        for direction in directions
-        for f in comparison.found(direction)
-        if f.change.breaks & directions
-    ]
+    failures = [f for direction in directions for f in comparison.found(direction)]
     return CompatReport(
         mode=mode,
         policy=policy,
@@ -90,7 +85,9 @@ def check(
         verdicts=verdicts,
         required_bump=required_bump(changes),
         witness=found,
-        open_content_only=bool(breaking) and all(f.open_content for f in breaking),
+        open_content_only=policy == "strict"
+        and bool(failures)
+        and all(f.open_content for f in failures),
         old_label=comparison.old.label,
         new_label=comparison.new.label,
     )

@@ -65,17 +65,18 @@ class Sampler:
     """Proposes values that a conjunction of subschemas probably accepts."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[tuple[int, ...], int], list[JSON]] = {}
+        self._memo: dict[tuple[tuple[int, ...], int, bool], list[JSON]] = {}
         self.numbering = Interner()
 
-    def values(self, subs: tuple[Node, ...], depth: int = 0) -> list[JSON]:
-        key = (tuple(id(n.schema) for n in subs), depth)
+    def values(self, subs: tuple[Node, ...], depth: int = 0, rich: bool = True) -> list[JSON]:
+        """Candidate values; `rich` adds variants (optional properties, longer arrays)."""
+        key = (tuple(id(n.schema) for n in subs), depth, rich)
         known = self._memo.get(key)
         if known is None:
-            known = self._memo[key] = self._values(subs, depth)
+            known = self._memo[key] = self._values(subs, depth, rich)
         return known
 
-    def _values(self, subs: tuple[Node, ...], depth: int) -> list[JSON]:
+    def _values(self, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         try:
             expanded = expand_all(subs)
         except (Unresolvable, RecursionError):
@@ -90,7 +91,8 @@ class Sampler:
             if isinstance(branches, list):
                 others = tuple(n for n in expanded if n is not split)
                 for index, branch in enumerate(branches[:4]):
-                    found.extend(self.values((*others, split.child(branch, keyword, index)), depth))
+                    parts = (*others, split.child(branch, keyword, index))
+                    found.extend(self.values(parts, depth, rich))
             return _unique(found, self.numbering)
         enumerated = [n.values for n in expanded if n.values is not None]
         if enumerated:
@@ -101,14 +103,14 @@ class Sampler:
         found = []
         for atom in _ORDER:
             if atom in types:
-                found.extend(self._of(atom, expanded, depth))
+                found.extend(self._of(atom, expanded, depth, rich))
         return _unique(found, self.numbering)
 
     def one(self, subs: tuple[Node, ...], depth: int = 0) -> JSON:
-        found = self.values(subs, depth)
+        found = self.values(subs, depth, rich=False)
         return found[0] if found else None
 
-    def _of(self, atom: str, subs: tuple[Node, ...], depth: int) -> list[JSON]:
+    def _of(self, atom: str, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         if atom == NULL:
             return [None]
         if atom == BOOLEAN:
@@ -118,14 +120,16 @@ class Sampler:
         if atom == STRING:
             return _strings(subs)
         if atom == ARRAY:
-            return self._arrays(subs, depth)
-        return self._objects(subs, depth)
+            return self._arrays(subs, depth, rich)
+        return self._objects(subs, depth, rich)
 
-    def _arrays(self, subs: tuple[Node, ...], depth: int) -> list[JSON]:
+    def _arrays(self, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         least = max([c for n in subs if (c := n.count("minItems")) is not None] or [0])
         prefix = max([len(n.tuple_items[0]) for n in subs] or [0])
         items = [self._item(subs, i, depth) for i in range(least)]
         found: list[JSON] = [items]
+        if not rich:
+            return found
         longer = [*items, self._item(subs, len(items), depth)]
         found.append(longer)
         found.append([*longer, longer[-1]])
@@ -141,7 +145,7 @@ class Sampler:
         parts = tuple(i for n in subs if (i := arrays.item_at(n, index)) is not None)
         return self.one(parts, depth + 1)
 
-    def _objects(self, subs: tuple[Node, ...], depth: int) -> list[JSON]:
+    def _objects(self, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         required = sorted(frozenset().union(*(n.required for n in subs)))
         base: dict[str, JSON] = {}
         for name in required:
@@ -157,9 +161,11 @@ class Sampler:
             filled[name] = self.one(objects.writer_for(subs, name)[0], depth + 1)
         if filled != base:
             found.insert(0, filled)
+        if not rich:
+            return found
         for name in optional[:8]:
             parts, _ = objects.writer_for(subs, name)
-            for value in self.values(parts, depth + 1)[:3]:
+            for value in self.values(parts, depth + 1, rich=False)[:3]:
                 found.append({**filled, name: value})
         return found
 
@@ -236,7 +242,7 @@ def _unique(values: Iterable[JSON], numbering: Interner) -> list[JSON]:
 
 def _embed(value: JSON, frames: tuple[Frame, ...], sampler: Sampler) -> JSON:
     for frame in reversed(frames):
-        containers = sampler.values(frame.parent)
+        containers = sampler.values(frame.parent, rich=False)
         if isinstance(frame.key, str):
             base = next((c for c in containers if isinstance(c, dict)), {})
             value = {**base, frame.key: value}
@@ -263,7 +269,9 @@ def _safe_valid(side: Side, node: Node | None, instance: JSON) -> bool | None:
 
 def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSON | None:
     """A confirmed counterexample for `direction` (backward or forward), or None."""
-    found = comparison.found(direction)
+    from registry.compat.differ import breaking
+
+    found = breaking(comparison, direction)
     if not found:
         return None
     writer, reader = (
