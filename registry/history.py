@@ -7,7 +7,7 @@ the oldest, so a schema tree that moved keeps its history.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -153,8 +153,3 @@ def _parse_log(output: str) -> Iterator[tuple[CommitInfo, list[tuple[str, tuple[
             entries.append((status, tuple(tokens[index + 1 : index + 1 + width])))
             index += 1 + width
         yield commit, entries
-
-
-def history_by_path(histories: Mapping[SchemaRef, FileHistory]) -> dict[PurePosixPath, SchemaRef]:
-    """Invert a schema history: the version each file holds."""
-    return {history.path: ref for ref, history in histories.items()}

@@ -174,7 +174,7 @@ def _section(review: Review, assessment: Assessment) -> list[str]:
         ]
     if assessment.deprecates:
         lines += ["This version marks the event **deprecated**" + _replacement(assessment), ""]
-    if assessment.status is Status.ADDED and assessment.before is not None:
+    if assessment.status is Status.ADDED and assessment.comparisons:
         lines += [_bump_line(assessment), "", *_verdict_table(assessment), ""]
     if assessment.comparisons:
         lines += _changes(assessment)

@@ -123,6 +123,29 @@ def test_breaking_the_syntax_of_a_published_version_reports_both_problems(
     assert "no longer loads" in deleted["message"]
 
 
+def test_an_invalid_new_version_is_left_to_lint_and_an_invalid_published_one_is_named(
+    chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = chdir_repo
+    repo.write(
+        "schemas/shop/checkout/1.0.0.yaml",
+        (GOVERNANCE / "checkout-1.0.0.yaml").read_text().replace("type: integer", "type: 5"),
+    )
+    repo = published(repo)
+    invalid = place(repo, "checkout-1.1.0-additive.yaml")
+    code, report = check(repo, capsys)
+    assert (code, rules(report)) == (1, ["bump-matches-change"])
+    assert "version 1.0.0 is not a valid schema" in report["findings"][0]["message"]  # type: ignore[index]
+
+    invalid.write_text(invalid.read_text().replace("type: integer", "type: 5"))
+    code, report = check(repo, capsys)
+    assert (code, rules(report)) == (1, ["metaschema"])  # lint says what to fix first
+
+    code = main(["review"])
+    assert code == 1
+    assert "`metaschema`" in capsys.readouterr().out
+
+
 def test_renaming_a_version_file_to_the_next_version_is_a_deletion_with_a_hint(
     chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,15 @@ def test_load_git_reports_unreadable_files_and_skips_hidden_and_other_files(
     ]
 
 
+def test_load_git_refuses_files_over_the_size_limit(git_repo: GitRepo) -> None:
+    git_repo.copy(GOVERNANCE / "login-1.yaml", "schemas/accounts/login/1.yaml")
+    git_repo.commit("one")
+    settings = Settings(schema_root=git_repo.root / "schemas", max_file_bytes=100)
+    snapshot = load_git(open_repo(git_repo.root), "HEAD", settings)
+    assert snapshot.schemas == ()
+    assert [f.error.rule for f in snapshot.failures] == ["file-too-large"]
+
+
 def test_load_git_gives_an_empty_snapshot_where_the_schema_root_did_not_exist(
     git_repo: GitRepo,
 ) -> None:

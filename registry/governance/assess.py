@@ -22,7 +22,7 @@ from registry.governance.model import (
 from registry.governance.rules import BREAKING_KEY, finding, present
 from registry.governance.versions import bump_between, line_since_break, next_version, satisfies
 from registry.model import EventSchema, Finding, SchemaRef, VersionStyle
-from registry.refs import build_registry
+from registry.refs import UnknownDialect, build_registry, dialect_of, metaschema_errors
 from registry.sources import Snapshot
 
 
@@ -45,8 +45,14 @@ class Assessor:
 
     def compare(
         self, old: EventSchema, new: EventSchema, policy: str, *, published: bool = False
-    ) -> Comparison:
-        """Diff two versions; `published` when `old` is read from the base, not the head."""
+    ) -> Comparison | None:
+        """Diff two versions; `published` when `old` is read from the base, not the head.
+
+        None when either is not a valid schema: there is nothing sound to compare (lint
+        reports why).
+        """
+        if not (_valid(old) and _valid(new)):
+            return None
         changes = tuple(
             compat.diff(
                 old.body,
@@ -65,16 +71,18 @@ class Assessor:
     ) -> Assessment:
         event = self.settings.for_event(ref.id)
         comparison = self.compare(old, new, event.policy, published=True)
-        kind = compat.required_bump(comparison.changes)
+        kind = compat.required_bump(comparison.changes) if comparison else "major"
         path = head.display_path(new.rel_path)
-        if kind in ("none", "patch"):
+        if comparison is not None and kind in ("none", "patch"):
             return Assessment(
                 ref, Status.ANNOTATED, path, new, old, event.compatibility, (comparison,)
             )
-        first = comparison.changes[0] if comparison.changes else None
-        pointer = first.path if first else ""
-        what = "; ".join(change.description for change in comparison.changes[:3])
-        more = len(comparison.changes) - 3
+        changes = comparison.changes if comparison else ()
+        pointer = changes[0].path if changes else ""
+        what = "; ".join(change.description for change in changes[:3])
+        more = len(changes) - 3
+        if comparison is None:
+            what = "it is no longer a valid schema (see its lint findings)"
         problem = finding(
             self.settings,
             "version-immutable",
@@ -91,7 +99,7 @@ class Assessor:
             new,
             old,
             event.compatibility,
-            (comparison,),
+            (comparison,) if comparison else (),
             findings=present(problem),
         )
 
@@ -129,12 +137,43 @@ class Assessor:
                 findings=present(*findings),
                 new_event=not published,
             )
-        comparisons = [self.compare(predecessor, schema, event.policy)]
+        compared = [predecessor]
         if event.compatibility.transitive:
-            for other in reversed(line_since_break(earlier, ref.version)[:-1]):
-                comparisons.append(self.compare(other, schema, event.policy))
+            compared += reversed(line_since_break(earlier, ref.version)[:-1])
+        comparisons = [self.compare(other, schema, event.policy) for other in compared]
+        if not _valid(schema):  # lint reports the schema itself; no bump to judge
+            return Assessment(
+                ref,
+                Status.ADDED,
+                path,
+                schema,
+                predecessor,
+                event.compatibility,
+                findings=present(*findings),
+            )
+        for other, comparison in zip(compared, comparisons, strict=True):
+            if comparison is None:
+                findings.append(
+                    finding(
+                        self.settings,
+                        "bump-matches-change",
+                        f"the bump of {ref.version} cannot be checked: version {other.version} "
+                        "is not a valid schema",
+                        path,
+                        schema.line_of("/version"),
+                        pointer="/version",
+                        hint=f"fix version {other.version} (`telemetry-registry lint` shows how)",
+                    )
+                )
         assessment = Assessment(
-            ref, Status.ADDED, path, schema, predecessor, event.compatibility, tuple(comparisons)
+            ref,
+            Status.ADDED,
+            path,
+            schema,
+            predecessor,
+            event.compatibility,
+            # the predecessor's comparison comes first, or there is none to judge by
+            tuple(c for c in comparisons if c is not None) if comparisons[0] else (),
         )
         bump = bump_between(predecessor, schema)
         required = self._required(assessment)
@@ -225,3 +264,12 @@ class Assessor:
                 schema.line_of("/" + BREAKING_KEY),
                 pointer="/" + BREAKING_KEY,
             )
+
+
+def _valid(schema: EventSchema) -> bool:
+    """Whether a schema is valid against its draft's metaschema (the engine's precondition)."""
+    try:
+        dialect = dialect_of(schema.body)
+    except UnknownDialect:
+        return False
+    return next(metaschema_errors(dialect, schema.body), None) is None
