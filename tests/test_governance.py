@@ -135,7 +135,7 @@ def test_an_invalid_new_version_is_left_to_lint_and_an_invalid_published_one_is_
     invalid = place(repo, "checkout-1.1.0-additive.yaml")
     code, report = check(repo, capsys)
     assert (code, rules(report)) == (1, ["bump-matches-change"])
-    assert "version 1.0.0 is not a valid schema" in report["findings"][0]["message"]  # type: ignore[index]
+    assert "version 1.0.0 is not a valid schema" in report["findings"][0]["message"]
 
     invalid.write_text(invalid.read_text().replace("type: integer", "type: 5"))
     code, report = check(repo, capsys)
