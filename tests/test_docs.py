@@ -353,3 +353,21 @@ def test_another_repository_names_the_plugin_in_one_line(tmp_path: Path) -> None
     site = build(config, tmp_path / "site")
     assert page_of(site, "events/shop/checkout/").headings[0].text == "Checkout"
     assert (site / "schemas/shop/checkout/2.0.0.json").is_file()
+
+
+def test_without_a_nav_the_events_section_follows_the_other_pages(tmp_path: Path) -> None:
+    tree = copy_tree("good", tmp_path / "tree", commit=False)
+    config = tree / "mkdocs.yml"
+    config.write_text(config.read_text().split("nav:", 1)[0])
+    (tree / "docs/zeta.md").write_text("# Zeta\n")
+    site = build(config, tmp_path / "site")
+    page = page_of(site, "events/shop/checkout/")
+    nav = [link.text.strip() for link in page.links if "md-nav__link" in link.classes]
+    assert nav[nav.index("Zeta") :][:6] == [
+        "Zeta",
+        "Events",
+        "common",
+        "legacy",
+        "shop",
+        "Basket view",
+    ]
