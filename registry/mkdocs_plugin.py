@@ -134,13 +134,22 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         prefix = f"{registry_dir}/" if registry_dir else ""
         for url_path, data in registry_files.items():
             generated.append((f"{prefix}{disk_path(url_path)}", data, InclusionLevel.UNDEFINED))
+        written = {file.dest_uri: file.src_uri for file in files}
         for path, content, level in generated:
             if files.get_file_from_path(path) is not None:
                 raise PluginError(
                     f"telemetry-registry: {path} is in the docs folder and would be replaced by a "
                     "generated file; move it, or change events_dir, rules_page or registry_dir"
                 )
-            files.append(File.generated(config, path, content=content, inclusion=level))
+            file = File.generated(config, path, content=content, inclusion=level)
+            if file.dest_uri in written:
+                raise PluginError(
+                    f"telemetry-registry: {path} and {written[file.dest_uri]} would both be "
+                    f"written to {file.dest_uri}; give the registry and the events section "
+                    "different folders (registry_dir, events_dir)"
+                )
+            written[file.dest_uri] = path
+            files.append(file)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:

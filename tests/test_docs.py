@@ -332,13 +332,35 @@ def test_the_plugin_entry_point_names_the_adapter() -> None:
     assert issubclass(plugin, BasePlugin)
 
 
+@pytest.fixture(scope="module")
+def own_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(PROJECT / "mkdocs.yml", tmp_path_factory.mktemp("own") / "public")
+
+
 def test_the_repositorys_own_site_builds_strictly_with_every_link_resolving(
-    tmp_path: Path,
+    own_site: Path,
 ) -> None:
-    site = build(PROJECT / "mkdocs.yml", tmp_path / "public")
-    assert (site / "events/jupyter_server/kernel_lifecycle/index.html").is_file()
-    assert (site / "schemas/jupyter_server/kernel_lifecycle/2.0.0.json").is_file()
-    assert broken_links(site) == []
+    assert (own_site / "events/jupyter_server/kernel_lifecycle/index.html").is_file()
+    assert (own_site / "schemas/jupyter_server/kernel_lifecycle/2.0.0.json").is_file()
+    assert broken_links(own_site) == []
+
+
+def test_the_app_developers_guide_code_runs_against_the_served_site(
+    own_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.loopback import start
+
+    guide = (PROJECT / "site" / "app-developers.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", guide, re.S)
+    assert blocks
+    monkeypatch.setenv("TELEMETRY_REGISTRY_CACHE", str(tmp_path / "cache"))
+    server = start(own_site)
+    try:
+        for block in blocks:
+            code = block.replace("https://events.example.org/schemas/", server.url + "schemas/", 1)
+            exec(compile(code, "site/app-developers.md", "exec"), {})
+    finally:
+        server.stop()
 
 
 def test_another_repository_names_the_plugin_in_one_line(tmp_path: Path) -> None:
@@ -371,3 +393,21 @@ def test_without_a_nav_the_events_section_follows_the_other_pages(tmp_path: Path
         "shop",
         "Basket view",
     ]
+
+
+def test_a_registry_placed_over_the_events_section_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tree = copy_tree("good", tmp_path / "tree", commit=False)
+    config = tree / "mkdocs.yml"
+    config.write_text(config.read_text().replace("site_url: https://registry.example.com/", ""))
+    (tree / "pyproject.toml").write_text(
+        '[tool.telemetry-registry]\nbase-url = "https://registry.example.com/events/"\n'
+    )
+    shutil.rmtree(tree / "schemas")
+    shutil.copytree(GOOD, tree / "schemas")
+    for path in (tree / "schemas").rglob("*.yaml"):
+        path.write_text(path.read_text().replace("example.com/schemas/", "example.com/events/"))
+    with pytest.raises(Abort):
+        build(config, tmp_path / "site")
+    assert "would both be written to events/" in caplog.text
