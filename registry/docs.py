@@ -204,6 +204,12 @@ def render_site(
             f"{snapshot.display_path(failure.rel_path)}: not documented, it cannot be read "
             f"({failure.error.message})"
         )
+    for schema in snapshot.schemas:
+        if schema.ref is None:
+            site.problems.append(
+                f"{snapshot.display_path(schema.rel_path)}: not documented, it has no usable "
+                "`$id` and `version` (see `telemetry-registry lint`)"
+            )
     groups: dict[str, list[str]] = {}
     for schema_id in snapshot.by_id:
         groups.setdefault(namespace_of(schema_id, base_url), []).append(schema_id)

@@ -124,6 +124,17 @@ def test_an_authored_example_the_schema_rejects_is_a_problem(tmp_path: Path) -> 
     assert '"order_id": 7' in page  # the valid example is still shown
 
 
+def test_files_that_cannot_be_documented_are_problems(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop/broken.yaml").write_text("title: [unclosed\n")
+    (tmp_path / "shop/anonymous.yaml").write_text("title: No id\ntype: object\n")
+    site = render_site(load_folder(tmp_path), base_url=BASE)
+    assert len(site.problems) == 2
+    assert any("shop/broken.yaml: not documented, it cannot be read" in p for p in site.problems)
+    assert any("shop/anonymous.yaml: not documented, it has no usable" in p for p in site.problems)
+    assert [page.path for page in site.pages] == ["events/index.md"]
+
+
 def test_an_event_whose_id_names_a_namespace_of_other_events_is_refused(tmp_path: Path) -> None:
     for rel, schema_id in (("shop/1.yaml", "shop"), ("shop/cart/1.yaml", "shop/cart")):
         path = tmp_path / rel
