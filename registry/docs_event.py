@@ -5,6 +5,7 @@ its properties, example, changes from the version before and git history, under 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -221,14 +222,15 @@ def _example(site: SiteContext, schema: EventSchema, anchor: str) -> list[str]:
         return []
     source = "From the schema's `examples`." if example.authored else "Made from the schema."
     text = json.dumps(example.event, indent=2, ensure_ascii=False)
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", text)), default=0))
     return [
         f"### Example {{ #{anchor}-example }}",
         "",
         f"{source} It validates against this version.",
         "",
-        "```json",
+        f"{fence}json",
         text,
-        "```",
+        fence,
         "",
     ]
 

@@ -135,6 +135,18 @@ def test_files_that_cannot_be_documented_are_problems(tmp_path: Path) -> None:
     assert [page.path for page in site.pages] == ["events/index.md"]
 
 
+def test_an_example_holding_backticks_stays_inside_its_code_block(tmp_path: Path) -> None:
+    (tmp_path / "app/note").mkdir(parents=True)
+    (tmp_path / "app/note/1.yaml").write_text(
+        f"$id: {BASE}app/note\nversion: 1\ntype: object\n"
+        "properties: {text: {type: string}}\nexamples: [{text: '```'}]\n"
+    )
+    pages = {
+        page.path: page.markdown for page in render_site(load_folder(tmp_path), base_url=BASE).pages
+    }
+    assert '````json\n{\n  "text": "```"\n}\n````' in pages["events/app/note.md"]
+
+
 def test_an_event_whose_id_names_a_namespace_of_other_events_is_refused(tmp_path: Path) -> None:
     for rel, schema_id in (("shop/1.yaml", "shop"), ("shop/cart/1.yaml", "shop/cart")):
         path = tmp_path / rel
