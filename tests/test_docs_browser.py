@@ -102,10 +102,21 @@ def screenshots_on_failure(browser: Any, site_url: str, name: str) -> Iterator[N
         raise
 
 
-def in_view(page: Any, element_id: str) -> bool:
-    box = page.locator(f'[id="{element_id}"]').bounding_box()
-    height = page.viewport_size["height"]
-    return box is not None and -2 <= box["y"] < height
+def scrolled_to(page: Any, element_id: str) -> bool:
+    """Wait (up to 5 s, as scrolling may be animated) until the element is in the viewport."""
+    script = """id => {
+        const element = document.getElementById(id);
+        if (!element) return false;
+        const top = element.getBoundingClientRect().top;
+        return top >= -2 && top < window.innerHeight;
+    }"""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(script, arg=element_id, timeout=5_000)
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def test_a_reader_finds_an_event_by_search_reads_an_older_version_and_its_raw_json(
@@ -131,14 +142,14 @@ def test_a_reader_finds_an_event_by_search_reads_an_older_version_and_its_raw_js
         # the version list switches to an older version's permalinked section
         page.locator(".tr-versions a", has_text="1.1.0").first.click()
         page.wait_for_url("**#v1-1-0")
-        assert in_view(page, "v1-1-0")
+        assert scrolled_to(page, "v1-1-0")
 
         # a `$ref` in that version's properties leads to the referenced definition
         section = page.locator('[id="v1-1-0-properties"] ~ div table').first
         section.locator("a", has_text="uuid").first.click()
         page.wait_for_url("**/events/common/definitions/#v1-0-0-def-uuid")
         assert title(page) == "Shared definitions"
-        assert in_view(page, "v1-0-0-def-uuid")
+        assert scrolled_to(page, "v1-0-0-def-uuid")
 
         # the raw JSON of that version is the published schema
         raw = page.locator('[id="v1-0-0"] ~ p a.tr-raw').first
