@@ -1,5 +1,5 @@
 # Two entry points, both self-contained on a fresh machine with Python 3.10+ and git:
-#   make run   set up, check the schemas, publish the registry and serve it on 127.0.0.1
+#   make run   set up, check the schemas, build the docs site with the registry, serve it
 #   make test  set up, then ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 
 run: $(BIN)/.installed
 	$(BIN)/telemetry-registry lint
-	$(BIN)/telemetry-registry publish
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	$(BIN)/telemetry-registry serve
 
 lint: $(BIN)/.installed

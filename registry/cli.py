@@ -243,26 +243,9 @@ def _within(path: PurePosixPath, chosen: PurePosixPath) -> bool:
 
 
 def run_rules(args: argparse.Namespace, settings: Settings) -> int:
-    import json
+    from registry.report import render_rules
 
-    from registry import governance
-    from registry.lint import RULES
-
-    rows = [
-        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
-        for rule in (*RULES, *governance.RULES)
-    ]
-    if args.format == "json":
-        keys = ("id", "severity", "summary")
-        print(json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2))
-    elif args.format == "markdown":
-        print("| rule | severity | what it requires |\n| --- | --- | --- |")
-        for rule_id, severity, text in rows:
-            print(f"| `{rule_id}` | {severity} | {text} |")
-    else:
-        width = max(len(rule_id) for rule_id, _, _ in rows)
-        for rule_id, severity, text in rows:
-            print(f"{rule_id:<{width}}  {severity:<7}  {text}")
+    sys.stdout.write(render_rules(settings, args.format))
     return EXIT_OK
 
 

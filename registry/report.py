@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict
 
+from registry.config import Settings
 from registry.model import Finding, Severity
 
 FORMATS = ("text", "json", "github")
@@ -68,6 +69,31 @@ def render_github(findings: Sequence[Finding]) -> str:
         text = _escape_data(f"{finding.message}. Hint: {finding.hint}")
         lines.append(f"::{level} {','.join(props)}::{text}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_rules(settings: Settings, fmt: str) -> str:
+    """The lint rules with their effective severity, as text, JSON or a Markdown table.
+
+    The Markdown form is what the docs site shows as its rules page.
+    """
+    from registry import governance
+    from registry.lint import RULES
+
+    rows = [
+        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
+        for rule in (*RULES, *governance.RULES)
+    ]
+    if fmt == "json":
+        keys = ("id", "severity", "summary")
+        return json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2) + "\n"
+    if fmt == "markdown":
+        lines = ["| rule | severity | what it requires |", "| --- | --- | --- |"]
+        lines += [f"| `{rule_id}` | {severity} | {text} |" for rule_id, severity, text in rows]
+        return "\n".join(lines) + "\n"
+    width = max(len(rule_id) for rule_id, _, _ in rows)
+    return "".join(
+        f"{rule_id:<{width}}  {severity:<7}  {text}\n" for rule_id, severity, text in rows
+    )
 
 
 def _escape_data(text: str) -> str:

@@ -43,7 +43,7 @@ def check(
     return code, json.loads(out) if out.strip() else {}
 
 
-def rules(report: dict[str, object], severity: str = "error") -> list[str]:
+def rules(report: dict[str, Any], severity: str = "error") -> list[str]:
     findings = report["findings"]
     assert isinstance(findings, list)
     return [f["rule"] for f in findings if f["severity"] == severity]
