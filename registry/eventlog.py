@@ -30,30 +30,24 @@ from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from traitlets import Bool, Float, Instance, TraitError, Unicode, Union, observe, validate
-from traitlets.config import Config, Configurable
+from traitlets import TraitError, observe
 
-from registry.categories import Policy, Redactor, check_categories
+from registry.categories import Policy
 from registry.envelope import (
-    RESERVED_PREFIX,
-    check_event_keys,
     envelope,
     rfc3339_utc,
     to_line,
     utc_now,
 )
 from registry.hooks import (
+    EventHooks,
     Hooks,
-    Listener,
-    ListenerEntry,
-    ListenerRunner,
-    Modifier,
     ModifierFailed,
     apply_modifiers,
 )
 from registry.loglines import LEVEL, EventLineFormatter, RecordFactory, dispatch
 from registry.model import EventSchema, SchemaRef, Version
-from registry.refs import check_schema, event_validator_for
+from registry.refs import check_schema
 from registry.remote import (
     Fetched,
     Flight,
@@ -62,8 +56,15 @@ from registry.remote import (
     SchemaUnavailable,
 )
 from registry.schemafile import SchemaLoadError, read_schema
-from registry.schematable import Registered, SchemaTable, parse_version
-from registry.traits import HandlerList, Handlers, SchemaOptions
+from registry.schematable import (
+    Registered,
+    SchemaTable,
+    as_event,
+    build_entry,
+    checked_event,
+    parse_version,
+)
+from registry.traits import EventLogTraits, HandlerList
 
 __all__ = [
     "DuplicateSchema",
@@ -103,66 +104,13 @@ class DuplicateSchema(ValueError):
         )
 
 
-def _keep_handlers(handlers: object) -> object:
-    """Wrap a handler list in a function, which traitlets' deep copy of config leaves alone."""
-    if callable(handlers) and not isinstance(handlers, logging.Handler):
-        return handlers
+class EventLog(EventLogTraits, EventHooks):
+    """Records events, validated against their schemas, as JSON lines through handlers.
 
-    def configured_handlers() -> object:
-        return handlers
-
-    return configured_handlers
-
-
-class EventLog(Configurable):
-    """Records events, validated against their schemas, as JSON lines through handlers."""
-
-    handlers = Handlers(
-        [],
-        help="""A list of logging.Handler instances (or a callable returning one) to send
-        events to. Each event is written to each handler as one JSON line. With no handlers,
-        events are not recorded.""",
-    ).tag(config=True)
-
-    allowed_schemas = SchemaOptions(
-        {},
-        help="""The schemas whose events are recorded: a list of schema $ids, or a dict of
-        $id to {"allowed_categories": [...], "allowed_properties": [...]}, naming the
-        personal-data categories and the top-level properties each schema may record (other
-        values of schemas that declare categories are written as null; "unrestricted" is
-        always allowed). Events of other schemas are not recorded.""",
-    ).tag(config=True)
-
-    registry_url = Union(
-        [Unicode(), Instance(PathLike)],
-        default_value=None,
-        allow_none=True,
-        help="""Where the published registry is served: an http(s) URL, a file:// URL or a
-        folder (e.g. one written by `telemetry-registry fetch`). Allowed schemas that are not
-        registered locally are read from it on first use. None: local registrations only.""",
-    ).tag(config=True)
-
-    registry_cache_dir = Union(
-        [Unicode(), Instance(PathLike)],
-        default_value=None,
-        allow_none=True,
-        help="""The folder caching schemas read over http(s); default: $TELEMETRY_REGISTRY_CACHE,
-        else the per-user cache folder.""",
-    ).tag(config=True)
-
-    registry_offline = Bool(
-        False, help="Never use the network: read schemas from the cache (or a local folder)."
-    ).tag(config=True)
-
-    registry_ttl = Float(
-        300.0, help="Seconds a fetched registry index is used before it is revalidated."
-    ).tag(config=True)
-
-    registry_timeout = Float(
-        5.0,
-        help="""The most seconds a call waits for the registry (first use of a schema,
-        preload); a slower registry makes that call raise SchemaUnavailable.""",
-    ).tag(config=True)
+    Its configurable traits (handlers, allowed_schemas, registry_*) are declared in
+    `registry.traits.EventLogTraits`; jupyter_events' modifiers and listeners come from
+    `registry.hooks.EventHooks`.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         self._lock = threading.Lock()
@@ -171,8 +119,7 @@ class EventLog(Configurable):
         self._by_call: dict[tuple[str, object], Registered] = {}
         self._latest: dict[str, Registered] = {}
         self._policies: dict[str, Policy] = {}
-        self._hooks: Hooks | None = None
-        self._listeners = ListenerRunner()
+        self._init_hooks()
         self._formatter = EventLineFormatter()
         self._attached: HandlerList = []
         self.log = logging.Logger(LOGGER_NAME, LEVEL)
@@ -191,26 +138,6 @@ class EventLog(Configurable):
 
     # -- configuration --------------------------------------------------------------------
 
-    def _load_config(
-        self,
-        cfg: Config,
-        section_names: list[str] | None = None,
-        traits: dict[str, Any] | None = None,
-    ) -> None:
-        """Load configuration, carrying handler objects past traitlets' deep copy.
-
-        traitlets deep-copies each configured value; logging handlers hold locks and streams
-        and cannot be copied, so the list from a configuration file is wrapped in a function.
-        The caller's Config is not changed.
-        """
-        mine = self._find_my_config(cfg)
-        if "handlers" in mine:
-            mine = Config(mine)
-            mine["handlers"] = _keep_handlers(mine["handlers"])
-            cfg = Config({type(self).__name__: mine})
-            section_names = None
-        super()._load_config(cfg, section_names=section_names, traits=traits)
-
     @observe("handlers")
     def _handlers_changed(self, change: Mapping[str, Any]) -> None:
         if hasattr(self, "_attached"):
@@ -219,20 +146,6 @@ class EventLog(Configurable):
     @observe("allowed_schemas")
     def _allowed_schemas_changed(self, change: Mapping[str, Any]) -> None:
         self._policies = _policies(change["new"])
-
-    @validate("registry_timeout")
-    def _positive_timeout(self, proposal: Mapping[str, Any]) -> float:
-        value = float(proposal["value"])
-        if not value > 0:
-            raise TraitError(f"registry_timeout must be a positive number of seconds, not {value}")
-        return value
-
-    @validate("registry_ttl")
-    def _not_negative_ttl(self, proposal: Mapping[str, Any]) -> float:
-        value = float(proposal["value"])
-        if not value >= 0:
-            raise TraitError(f"registry_ttl must be zero or more seconds, not {value}")
-        return value
 
     @observe(
         "registry_url", "registry_cache_dir", "registry_offline", "registry_ttl", "registry_timeout"
@@ -327,7 +240,7 @@ class EventLog(Configurable):
             if replaced is not None and ref not in self._from_registry:
                 raise DuplicateSchema(ref)
             others = [entry.schema for known, entry in self._entries.items() if known != ref]
-            entry = _registered_entry(event_schema, others)
+            entry = build_entry(event_schema, others)
             # replaced, not changed in place: recording threads read without the lock
             self._entries = {**self._entries, ref: entry}
             self._latest = {key: value for key, value in self._latest.items() if key != ref.id}
@@ -357,7 +270,7 @@ class EventLog(Configurable):
         if current is not None:
             return current
         check_schema(fetched.schema.body)
-        entry = _registered_entry(fetched.schema, fetched.referenced, fetched.base_url)
+        entry = build_entry(fetched.schema, fetched.referenced, fetched.base_url)
         with self._lock:
             current = self._entries.get(ref)
             if current is not None:
@@ -455,56 +368,6 @@ class EventLog(Configurable):
         if errors:
             raise PreloadFailed(errors)
 
-    # -- modifiers and listeners ----------------------------------------------------------
-
-    def add_modifier(self, *, schema_id: str | None = None, modifier: Modifier) -> None:
-        """Call `modifier(schema_id=..., data=...)` on each event of `schema_id` (None: all)
-        before it is validated; it returns the event to record. One that raises drops the
-        event (logged), so a failing mask never lets unmasked data through."""
-        if not callable(modifier):
-            raise TypeError(f"a modifier must be callable, not {type(modifier).__name__}")
-        with self._lock:
-            self._hooks = _kept((self._hooks or Hooks()).with_modifier(schema_id, modifier))
-
-    def remove_modifier(self, *, schema_id: str | None = None, modifier: Modifier) -> None:
-        """Stop calling `modifier` for `schema_id` (None: for every schema)."""
-        with self._lock:
-            self._hooks = _kept((self._hooks or Hooks()).without_modifier(schema_id, modifier))
-
-    def add_listener(
-        self, *, modified: bool = True, schema_id: str | None = None, listener: Listener
-    ) -> None:
-        """Call `listener(logger=..., schema_id=..., data=...)` after each recorded event of
-        `schema_id` (None: all), sync or async. `data` is the event as recorded (modified and
-        with disallowed personal data nulled), or as the caller gave it with `modified=False`.
-        Listeners run even without handlers; one that raises is logged and ignored."""
-        if not callable(listener):
-            raise TypeError(f"a listener must be callable, not {type(listener).__name__}")
-        entry = ListenerEntry(listener, modified)
-        with self._lock:
-            self._hooks = _kept((self._hooks or Hooks()).with_listener(schema_id, entry))
-
-    def remove_listener(self, *, schema_id: str | None = None, listener: Listener) -> None:
-        """Stop calling `listener` for `schema_id` (None: for every schema)."""
-        with self._lock:
-            self._hooks = _kept((self._hooks or Hooks()).without_listener(schema_id, listener))
-
-    def flush_listeners(self, timeout: float | None = None) -> bool:
-        """Wait for async listeners started from code without a running event loop.
-
-        Returns False when `timeout` seconds passed first. On a running loop, await
-        `gather_listeners()` instead.
-        """
-        return self._listeners.flush(timeout)
-
-    async def gather_listeners(self) -> None:
-        """Wait for every async listener started so far, on this loop and the listener thread."""
-        await self._listeners.gather()
-
-    def close(self, timeout: float | None = 5.0) -> None:
-        """Wait (up to `timeout`) for async listeners, then stop the listener thread."""
-        self._listeners.close(timeout)
-
     def __enter__(self) -> EventLog:
         return self
 
@@ -539,7 +402,7 @@ class EventLog(Configurable):
         entry = self._registered(schema_name, version)
         if hooks is not None:
             return self._record_hooked(hooks, schema_name, entry, policy, event, timestamp_override)
-        event = _checked(entry, policy, event)
+        event = checked_event(entry, policy, event)
         return self._write(schema_name, entry, event, timestamp_override)
 
     def emit(
@@ -565,7 +428,7 @@ class EventLog(Configurable):
             entry = self._latest_entry(schema_id)
         if hooks is not None:
             return self._record_hooked(hooks, schema_id, entry, policy, data, timestamp_override)
-        return self._write(schema_id, entry, _checked(entry, policy, data), timestamp_override)
+        return self._write(schema_id, entry, checked_event(entry, policy, data), timestamp_override)
 
     def _record_hooked(
         self,
@@ -577,14 +440,14 @@ class EventLog(Configurable):
         timestamp_override: datetime | None,
     ) -> dict[str, Any] | None:
         """Recording with modifiers and listeners: modify, check, write, then notify."""
-        original = _mapping(event)
+        original = as_event(event)
         modifiers = hooks.modifiers_for(schema_id)
         if modifiers:
             try:
                 event = apply_modifiers(modifiers, schema_id, original)
             except ModifierFailed:
                 return None
-        recorded = _checked(entry, policy, event)
+        recorded = checked_event(entry, policy, event)
         wrapped = self._write(schema_id, entry, recorded, timestamp_override)
         listeners = hooks.listeners_for(schema_id)
         if listeners:
@@ -608,46 +471,6 @@ class EventLog(Configurable):
         if handlers:
             dispatch(handlers, self._records.make(line, now_ns))
         return wrapped
-
-
-def _mapping(event: Any) -> Mapping[str, Any]:
-    if type(event) is not dict and not isinstance(event, Mapping):
-        raise TypeError(f"an event must be a mapping, not {type(event).__name__}")
-    return event
-
-
-def _checked(entry: Registered, policy: Policy, event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The event as it may be written: keys checked, validated, disallowed values nulled."""
-    _mapping(event)
-    if not entry.closed:
-        check_event_keys(event)
-    entry.validate(event)
-    if entry.redactor is not None:
-        return entry.redactor.redact(event, policy)
-    return event
-
-
-def _registered_entry(
-    schema: EventSchema, others: Iterable[EventSchema], base_url: str = ""
-) -> Registered:
-    """Check a valid schema as registration does, and build what recording it needs."""
-    body = schema.body
-    properties = body.get("properties")
-    if isinstance(properties, Mapping):
-        reserved = sorted(name for name in properties if name.startswith(RESERVED_PREFIX))
-        if reserved:
-            raise ValueError(
-                f"schema {schema.id!r} has properties starting with {RESERVED_PREFIX!r} "
-                f"({', '.join(reserved)}), which the envelope reserves; rename them"
-            )
-    check_categories(body)
-    validator = event_validator_for(schema, others, base_url=base_url)
-    redactor = Redactor(body, validator.references)
-    return Registered(schema, validator, redactor if redactor.uses_categories else None)
-
-
-def _kept(hooks: Hooks) -> Hooks | None:
-    return None if hooks.empty else hooks
 
 
 def _policies(allowed: Mapping[str, Mapping[str, list[str]]]) -> dict[str, Policy]:

@@ -274,3 +274,70 @@ def _report(listener: Listener, schema_id: str, error: BaseException | None) -> 
         schema_id,
         exc_info=error,
     )
+
+
+class EventHooks:
+    """jupyter_events' modifier and listener API, as mixed into EventLog, and its state.
+
+    `_hooks` is None while there are no modifiers or listeners, so that recording pays for them
+    with one attribute check; it is replaced whole on every change.
+    """
+
+    _hooks: Hooks | None = None
+
+    def _init_hooks(self) -> None:
+        self._hooks_lock = threading.Lock()
+        self._hooks = None
+        self._listeners = ListenerRunner()
+
+    def add_modifier(self, *, schema_id: str | None = None, modifier: Modifier) -> None:
+        """Call `modifier(schema_id=..., data=...)` on each event of `schema_id` (None: all)
+        before it is validated; it returns the event to record. One that raises drops the
+        event (logged), so a failing mask never lets unmasked data through."""
+        if not callable(modifier):
+            raise TypeError(f"a modifier must be callable, not {type(modifier).__name__}")
+        with self._hooks_lock:
+            self._hooks = _kept((self._hooks or Hooks()).with_modifier(schema_id, modifier))
+
+    def remove_modifier(self, *, schema_id: str | None = None, modifier: Modifier) -> None:
+        """Stop calling `modifier` for `schema_id` (None: for every schema)."""
+        with self._hooks_lock:
+            self._hooks = _kept((self._hooks or Hooks()).without_modifier(schema_id, modifier))
+
+    def add_listener(
+        self, *, modified: bool = True, schema_id: str | None = None, listener: Listener
+    ) -> None:
+        """Call `listener(logger=..., schema_id=..., data=...)` after each recorded event of
+        `schema_id` (None: all), sync or async. `data` is the event as recorded (modified and
+        with disallowed personal data nulled), or as the caller gave it with `modified=False`.
+        Listeners run even without handlers; one that raises is logged and ignored."""
+        if not callable(listener):
+            raise TypeError(f"a listener must be callable, not {type(listener).__name__}")
+        entry = ListenerEntry(listener, modified)
+        with self._hooks_lock:
+            self._hooks = _kept((self._hooks or Hooks()).with_listener(schema_id, entry))
+
+    def remove_listener(self, *, schema_id: str | None = None, listener: Listener) -> None:
+        """Stop calling `listener` for `schema_id` (None: for every schema)."""
+        with self._hooks_lock:
+            self._hooks = _kept((self._hooks or Hooks()).without_listener(schema_id, listener))
+
+    def flush_listeners(self, timeout: float | None = None) -> bool:
+        """Wait for async listeners started from code without a running event loop.
+
+        Returns False when `timeout` seconds passed first. On a running loop, await
+        `gather_listeners()` instead.
+        """
+        return self._listeners.flush(timeout)
+
+    async def gather_listeners(self) -> None:
+        """Wait for every async listener started so far, on this loop and the listener thread."""
+        await self._listeners.gather()
+
+    def close(self, timeout: float | None = 5.0) -> None:
+        """Wait (up to `timeout`) for async listeners, then stop the listener thread."""
+        self._listeners.close(timeout)
+
+
+def _kept(hooks: Hooks) -> Hooks | None:
+    return None if hooks.empty else hooks

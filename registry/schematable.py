@@ -1,21 +1,23 @@
 """The schema versions an EventLog records: each ready to record, and the table that shows them.
 
-A `Registered` entry holds what recording one schema version needs, built once: the compiled
-validator and the personal-data redactor. `SchemaTable` is the read-only view of every entry by
-(`$id`, version) that `EventLog.schemas` returns, as jupyter_telemetry's `schemas` dict.
+A `Registered` entry holds what recording one schema version needs, built once (`build_entry`):
+the compiled validator and the personal-data redactor; `checked_event` applies them to an event.
+`SchemaTable` is the read-only view of every entry by (`$id`, version) that `EventLog.schemas`
+returns, as jupyter_telemetry's `schemas` dict.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from registry.categories import Redactor
+from registry.categories import Policy, Redactor, check_categories
+from registry.envelope import RESERVED_PREFIX, check_event_keys
 from registry.model import EventSchema, SchemaRef, Version
-from registry.refs import EventValidator
+from registry.refs import EventValidator, event_validator_for
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,39 @@ def _ref_of(key: object) -> SchemaRef | None:
 
 def parse_version(value: object) -> Version:
     return value if isinstance(value, Version) else Version.parse(value)
+
+
+def as_event(event: Any) -> Mapping[str, Any]:
+    if type(event) is not dict and not isinstance(event, Mapping):
+        raise TypeError(f"an event must be a mapping, not {type(event).__name__}")
+    return event
+
+
+def checked_event(entry: Registered, policy: Policy, event: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The event as it may be written: keys checked, validated, disallowed values nulled."""
+    as_event(event)
+    if not entry.closed:
+        check_event_keys(event)
+    entry.validate(event)
+    if entry.redactor is not None:
+        return entry.redactor.redact(event, policy)
+    return event
+
+
+def build_entry(
+    schema: EventSchema, others: Iterable[EventSchema], base_url: str = ""
+) -> Registered:
+    """Check a valid schema as registration does, and build what recording it needs."""
+    body = schema.body
+    properties = body.get("properties")
+    if isinstance(properties, Mapping):
+        reserved = sorted(name for name in properties if name.startswith(RESERVED_PREFIX))
+        if reserved:
+            raise ValueError(
+                f"schema {schema.id!r} has properties starting with {RESERVED_PREFIX!r} "
+                f"({', '.join(reserved)}), which the envelope reserves; rename them"
+            )
+    check_categories(body)
+    validator = event_validator_for(schema, others, base_url=base_url)
+    redactor = Redactor(body, validator.references)
+    return Registered(schema, validator, redactor if redactor.uses_categories else None)
