@@ -118,6 +118,8 @@ class EventLog(EventLogTraits, EventHooks):
         self._from_registry: frozenset[SchemaRef] = frozenset()
         self._by_call: dict[tuple[str, object], Registered] = {}
         self._latest: dict[str, Registered] = {}
+        self._registrations = 0
+        """Counts register_schema calls; a lookup remembered across one would be stale."""
         self._policies: dict[str, Policy] = {}
         self._init_hooks()
         self._formatter = EventLineFormatter()
@@ -244,6 +246,7 @@ class EventLog(EventLogTraits, EventHooks):
             # replaced, not changed in place: recording threads read without the lock
             self._entries = {**self._entries, ref: entry}
             self._latest = {key: value for key, value in self._latest.items() if key != ref.id}
+            self._registrations += 1
             if replaced is not None:
                 self._from_registry = self._from_registry - {ref}
                 self._by_call = {}
@@ -290,6 +293,7 @@ class EventLog(EventLogTraits, EventHooks):
             ref = SchemaRef(schema_id, parse_version(version))
         except ValueError:
             raise SchemaNotRegistered(schema_id, version) from None
+        registrations = self._registrations
         entry = self._entries.get(ref)
         if entry is None:
             remote = self._remote
@@ -297,11 +301,14 @@ class EventLog(EventLogTraits, EventHooks):
                 raise SchemaNotRegistered(schema_id, version)
             entry = remote.fetch(schema_id, ref.version.text, self._adopt)
         if cacheable:
-            self._by_call = {**self._by_call, (schema_id, version): entry}
+            with self._lock:
+                if self._registrations == registrations:
+                    self._by_call = {**self._by_call, (schema_id, version): entry}
         return entry
 
     def _latest_entry(self, schema_id: str) -> Registered:
         """The version `emit` records: the highest registered, else the registry's latest."""
+        registrations = self._registrations
         local = [
             entry
             for ref, entry in self._entries.items()
@@ -314,8 +321,14 @@ class EventLog(EventLogTraits, EventHooks):
             entry = remote.fetch(schema_id, None, self._adopt)
         else:
             raise SchemaNotRegistered(schema_id, "latest")
-        self._latest = {**self._latest, schema_id: entry}
+        self._remember_latest(schema_id, entry, registrations)
         return entry
+
+    def _remember_latest(self, schema_id: str, entry: Registered, registrations: int) -> None:
+        """Keep `emit`'s version, unless a registration since may have changed which it is."""
+        with self._lock:
+            if self._registrations == registrations:
+                self._latest = {**self._latest, schema_id: entry}
 
     def preload(self, schemas: Iterable[tuple[str, int | str]] | None = None) -> None:
         """Read schemas from the registry now, for applications that want to fail at start.
@@ -334,6 +347,7 @@ class EventLog(EventLogTraits, EventHooks):
             if schemas is None
             else [(schema_id, parse_version(version).text) for schema_id, version in schemas]
         )
+        registrations = self._registrations
         fetching: list[tuple[str, str | None, Flight[Registered]]] = []
         comparing: list[tuple[Registered, Flight[dict[str, Any]]]] = []
         for schema_id, version in wanted:
@@ -357,7 +371,7 @@ class EventLog(EventLogTraits, EventHooks):
                 errors.append(error)
                 continue
             if version is None:
-                self._latest = {**self._latest, schema_id: entry}
+                self._remember_latest(schema_id, entry, registrations)
         for entry, compare in comparing:
             try:
                 body = remote.wait(compare, entry.schema.id or "", entry.schema.version.text)  # type: ignore[union-attr]
