@@ -316,3 +316,16 @@ def test_bad_registry_options_are_refused_at_construction(
 ) -> None:
     with pytest.raises(TraitError, match=message):
         EventLog(**{trait: value})
+
+
+def test_emit_of_an_event_the_registry_does_not_list_names_it(
+    remote_log: EventLog, served: Loopback
+) -> None:
+    unknown = BASE + "shop/refund"
+    remote_log.allowed_schemas = [unknown]
+    with pytest.raises(SchemaUnavailable, match="version latest") as raised:
+        remote_log.emit(schema_id=unknown, data={})
+    assert "the index lists no event with this `$id`" in str(raised.value)
+    without_registry = EventLog(handlers=[Lines()], allowed_schemas=[unknown])
+    with pytest.raises(SchemaNotRegistered):
+        without_registry.emit(schema_id=unknown, data={})

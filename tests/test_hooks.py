@@ -10,6 +10,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.eventlog import EventLog
 from registry.hooks import Hooks, ListenerEntry
@@ -276,3 +278,33 @@ def test_hooks_are_replaced_whole_and_adding_twice_adds_once() -> None:
     assert with_modifier.modifiers_for("y") == ()
     assert hooks.modifiers == {}
     assert with_modifier.without_modifier(None, modifier).without_listener(None, listener).empty
+
+
+MODIFIERS = [lambda **kwargs: kwargs["data"] for _ in range(3)]
+Operation = tuple[bool, str | None, int]
+
+
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.sampled_from([None, "a", "b"]), st.integers(0, 2)),
+        max_size=30,
+    )
+)
+def test_modifiers_for_a_schema_are_the_global_then_its_own_in_order_added(
+    operations: list[Operation],
+) -> None:
+    hooks = Hooks()
+    model: dict[str | None, list[int]] = {None: [], "a": [], "b": []}
+    for adding, schema_id, index in operations:
+        if adding:
+            hooks = hooks.with_modifier(schema_id, MODIFIERS[index])
+            if index not in model[schema_id]:
+                model[schema_id].append(index)
+        else:
+            hooks = hooks.without_modifier(schema_id, MODIFIERS[index])
+            for key in model if schema_id is None else [schema_id]:
+                model[key] = [kept for kept in model[key] if kept != index]
+    for schema_id in ("a", "b"):
+        expected = [MODIFIERS[i] for i in model[None] + model[schema_id]]
+        assert list(hooks.modifiers_for(schema_id)) == expected
+    assert hooks.empty == (not any(model.values()))
