@@ -20,6 +20,8 @@ from pathlib import PurePosixPath
 from typing import Generic, TypeVar
 from urllib.parse import urljoin
 
+from jsonschema.exceptions import SchemaError
+
 from registry.client import RegistryClient, RegistryError, SchemaNotFound
 from registry.model import JSON, EventSchema, Version, VersionError
 from registry.walk import subschemas
@@ -176,7 +178,8 @@ class RemoteSchemas:
             raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
         except SchemaUnavailable as error:
             raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
-        except (RegistryError, ValueError) as error:
+        except (RegistryError, ValueError, SchemaError) as error:
+            # a registry schema the EventLog cannot use: its own checks, as for register_schema
             raise SchemaUnavailable(schema_id, version, self.url, str(error)) from error
 
     def fetch(self, schema_id: str, version: str | None, adopt: Callable[[Fetched], V]) -> V:
@@ -186,7 +189,8 @@ class RemoteSchemas:
         """The schema version and the schemas it references, read through the client."""
         body = self.client.get(schema_id, version)
         schema = _event_schema(body)
-        if schema.id != schema_id or (version is not None and schema.version != _parsed(version)):
+        wrong_version = version is not None and schema.version != _parsed(version)
+        if schema.ref is None or schema.id != schema_id or wrong_version:
             said = f"`$id` {schema.id!r} version {schema.version}"
             raise SchemaUnavailable(
                 schema_id, version, self.url, f"the registry's file says {said}"

@@ -17,6 +17,7 @@ from traitlets import TraitError
 from traitlets.config import Config
 
 from registry.eventlog import EventLog, SchemaNotRegistered
+from registry.index import canonical_json, sha256_hex
 from registry.remote import PreloadFailed, SchemaUnavailable
 from tests.loopback import Loopback, start
 from tests.test_eventlog import Lines
@@ -329,3 +330,38 @@ def test_emit_of_an_event_the_registry_does_not_list_names_it(
     without_registry = EventLog(handlers=[Lines()], allowed_schemas=[unknown])
     with pytest.raises(SchemaNotRegistered):
         without_registry.emit(schema_id=unknown, data={})
+
+
+def republish(registry: Path, path: str, body: dict[str, Any]) -> None:
+    """Replace one published schema and list its new digest, as a careless publisher might."""
+    data = canonical_json(body)
+    (registry / path).write_bytes(data)
+    index = json.loads((registry / "index.json").read_text())
+    for event in index["events"]:
+        for version in event["versions"]:
+            if version["path"] == path:
+                version["sha256"] = sha256_hex(data)
+    if path in index["files"]:
+        index["files"][path] = {"sha256": sha256_hex(data), "size": len(data)}
+    (registry / "index.json").write_bytes(canonical_json(index))
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"properties": {"__secret": {"type": "string"}}}, "which the envelope reserves"),
+        ({"type": "no such type"}, "is not valid under any of the given schemas"),
+        ({"$id": BASE + "shop/other"}, "the registry's file says `$id`"),
+        ({"version": 3}, "the registry's file says"),
+    ],
+)
+def test_a_registry_schema_the_eventlog_cannot_use_is_refused_with_the_reason(
+    remote_log: EventLog, lines: Lines, served: Loopback, change: dict[str, Any], reason: str
+) -> None:
+    registry = served.root / "schemas"
+    body = json.loads((registry / "shop/checkout/1.json").read_text())
+    republish(registry, "shop/checkout/1.json", {**body, **change})
+    with pytest.raises(SchemaUnavailable, match="version 1") as raised:
+        remote_log.record_event(CHECKOUT, 1, {"total": 1})
+    assert reason in raised.value.reason
+    assert lines.written == []
