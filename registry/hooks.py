@@ -203,7 +203,7 @@ class ListenerRunner:
         """
         while True:
             with self._lock:
-                pending = set(self._futures)
+                pending = {future for future in self._futures if not future.done()}
             if not pending:
                 return True
             _, not_done = concurrent.futures.wait(pending, timeout)
@@ -215,13 +215,12 @@ class ListenerRunner:
         loop = asyncio.get_running_loop()
         while True:
             with self._lock:
-                tasks = [task for task in self._tasks if task.get_loop() is loop]
-                futures = list(self._futures)
+                tasks = [t for t in self._tasks if t.get_loop() is loop and not t.done()]
+                futures = [future for future in self._futures if not future.done()]
             if not tasks and not futures:
                 return
             waits = [*tasks, *(asyncio.wrap_future(future) for future in futures)]
             await asyncio.gather(*waits, return_exceptions=True)
-            await asyncio.sleep(0)  # let done callbacks run before looking again
 
     def close(self, timeout: float | None = None) -> None:
         """Wait (up to `timeout`) for the loop thread's listeners, then stop the thread."""
