@@ -107,6 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=run_serve)
 
+    fetch = commands.add_parser(
+        "fetch", help="copy a published registry into a folder, for offline or air-gapped use"
+    )
+    fetch.add_argument("url", help="the registry's URL (http(s)://, file:// or a folder)")
+    fetch.add_argument(
+        "--into",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="the folder to write; replaced as a whole (it must be empty, absent, or a registry)",
+    )
+    fetch.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds per HTTP attempt (default: 10)"
+    )
+    fetch.set_defaults(run=run_fetch)
+
     compat = commands.add_parser(
         "compat", help="compare two versions of a schema: changes, verdict, a breaking event"
     )
@@ -354,6 +370,28 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
         print("stopped")
     finally:
         server.server_close()
+    return EXIT_OK
+
+
+def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from registry.publish import OutputNotRegistry, PublishError
+    from registry.vendor import VendorError, vendor
+
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout {args.timeout}: give a positive number of seconds")
+    try:
+        result = vendor(args.url, args.into, timeout=args.timeout)
+    except ValueError as error:  # a URL the client cannot read
+        raise UsageError(f"{args.url}: {error}") from None
+    except OutputNotRegistry as error:
+        raise UsageError(str(error)) from None
+    except (VendorError, PublishError) as error:
+        print(f"fetch failed: {error}; {display(args.into)} was left as it was", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(
+        f"fetched {result.events} events ({result.files} files, {result.bytes:,} bytes) "
+        f"from {args.url} into {display(args.into)}; point registry_url at that folder"
+    )
     return EXIT_OK
 
 

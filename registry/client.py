@@ -118,7 +118,7 @@ class RegistryClient:
     ) -> None:
         if timeout <= 0 or retries < 0 or ttl < 0 or backoff < 0:
             raise ValueError("timeout must be positive; ttl, retries and backoff not negative")
-        self._source = _source_for(url, timeout=timeout, retries=retries, backoff=backoff)
+        self._source = source_for(url, timeout=timeout, retries=retries, backoff=backoff)
         self.url = self._source.location("")
         self.ttl = ttl
         self.offline = offline
@@ -324,9 +324,10 @@ class RegistryClient:
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _source_for(
+def source_for(
     url: str | os.PathLike[str], *, timeout: float, retries: int, backoff: float
 ) -> Source:
+    """Where a registry URL's files are read: HTTP(S), or a folder (a path or file:// URL)."""
     if not isinstance(url, str):
         return _folder(Path(url))
     parts = urlsplit(url)

@@ -3,7 +3,13 @@
 An application registers the schemas of its events and calls `record_event`; an operator
 decides, through traitlets configuration, where events go (`handlers`) and which are recorded
 (`allowed_schemas`, with the personal-data categories each may keep). The API is that of
-jupyter_telemetry's EventLog, so switching is a change of import.
+jupyter_telemetry's EventLog, so switching is a change of import; `emit`, handlers, modifiers
+and listeners are jupyter_events' too.
+
+Schemas come from local registrations or, with `registry_url`, from a published registry: an
+allowed schema is fetched on first use (never at start-up, never for longer than
+`registry_timeout`), cached in memory and on disk, and from then on recorded exactly like a
+local one.
 
 Recording an event: check its keys, validate it (a compiled validator per schema version,
 jsonschema's own error when it is invalid), set the values the operator does not allow to
@@ -15,35 +21,64 @@ from __future__ import annotations
 
 import copy
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import cached_property
 from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from traitlets import observe
-from traitlets.config import Config, Configurable
+from traitlets import TraitError, observe
 
-from registry.categories import Policy, Redactor, check_categories
+from registry.categories import Policy
 from registry.envelope import (
-    RESERVED_PREFIX,
-    check_event_keys,
     envelope,
     rfc3339_utc,
     to_line,
     utc_now,
 )
+from registry.hooks import (
+    EventHooks,
+    Hooks,
+    ModifierFailed,
+    apply_modifiers,
+)
 from registry.loglines import LEVEL, EventLineFormatter, RecordFactory, dispatch
 from registry.model import EventSchema, SchemaRef, Version
-from registry.refs import EventValidator, check_schema, event_validator_for
+from registry.refs import check_schema
+from registry.remote import (
+    Fetched,
+    Flight,
+    PreloadFailed,
+    RemoteSchemas,
+    SchemaUnavailable,
+)
 from registry.schemafile import SchemaLoadError, read_schema
-from registry.traits import HandlerList, Handlers, SchemaOptions
+from registry.schematable import (
+    Registered,
+    SchemaTable,
+    as_event,
+    build_entry,
+    checked_event,
+    parse_version,
+)
+from registry.traits import EventLogTraits, HandlerList
+
+__all__ = [
+    "DuplicateSchema",
+    "EventLog",
+    "PreloadFailed",
+    "Registered",
+    "SchemaNotRegistered",
+    "SchemaTable",
+    "SchemaUnavailable",
+]
 
 LOGGER_NAME = "registry.eventlog"
+logger = logging.getLogger(LOGGER_NAME)
+"""Where the EventLog reports its own problems; events go to `EventLog.log` instead."""
 
 
 class SchemaNotRegistered(ValueError):
@@ -69,113 +104,24 @@ class DuplicateSchema(ValueError):
         )
 
 
-@dataclass(frozen=True)
-class Registered:
-    """One registered schema version, ready to record: its validator and its redactor."""
+class EventLog(EventLogTraits, EventHooks):
+    """Records events, validated against their schemas, as JSON lines through handlers.
 
-    schema: EventSchema
-    validator: EventValidator
-    redactor: Redactor | None
-    """None for a schema that declares no categories: its events are recorded unchanged."""
-
-    @cached_property
-    def validate(self) -> Callable[[Mapping[str, Any]], None]:
-        return self.validator.validate
-
-    @cached_property
-    def closed(self) -> bool:
-        """Whether the schema admits only the keys it names (`additionalProperties: false`).
-
-        Registration refuses `__` property names, so validation alone then keeps reserved
-        and non-string keys out of events, and recording skips checking them.
-        """
-        body = self.schema.body
-        return body.get("additionalProperties") is False and "patternProperties" not in body
-
-    @property
-    def version_value(self) -> int | str:
-        assert self.schema.version is not None
-        return self.schema.version.body_value
-
-
-class SchemaTable(Mapping[tuple[str, "int | str"], dict[str, Any]]):
-    """The registered schemas by (`$id`, version), as jupyter_telemetry's `schemas` dict.
-
-    A version may be given as an int, a string or a `Version`: `(id, 1)` and `(id, "1")` name
-    the same schema. Each lookup returns a copy, so the registered schema cannot be changed.
+    Its configurable traits (handlers, allowed_schemas, registry_*) are declared in
+    `registry.traits.EventLogTraits`; jupyter_events' modifiers and listeners come from
+    `registry.hooks.EventHooks`.
     """
-
-    def __init__(self, entries: Mapping[SchemaRef, Registered]) -> None:
-        self._entries = entries
-
-    def __getitem__(self, key: tuple[str, int | str]) -> dict[str, Any]:
-        ref = _ref_of(key)
-        if ref is None or ref not in self._entries:
-            raise KeyError(key)
-        return copy.deepcopy(dict(self._entries[ref].schema.body))
-
-    def __contains__(self, key: object) -> bool:
-        ref = _ref_of(key)
-        return ref is not None and ref in self._entries
-
-    def __iter__(self) -> Iterator[tuple[str, int | str]]:
-        return ((ref.id, ref.version.body_value) for ref in self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"SchemaTable({sorted(map(str, self._entries))})"
-
-
-def _ref_of(key: object) -> SchemaRef | None:
-    if not (isinstance(key, tuple) and len(key) == 2 and isinstance(key[0], str)):
-        return None
-    try:
-        return SchemaRef(key[0], _version(key[1]))
-    except ValueError:
-        return None
-
-
-def _version(value: object) -> Version:
-    return value if isinstance(value, Version) else Version.parse(value)
-
-
-def _keep_handlers(handlers: object) -> object:
-    """Wrap a handler list in a function, which traitlets' deep copy of config leaves alone."""
-    if callable(handlers) and not isinstance(handlers, logging.Handler):
-        return handlers
-
-    def configured_handlers() -> object:
-        return handlers
-
-    return configured_handlers
-
-
-class EventLog(Configurable):
-    """Records events, validated against registered schemas, as JSON lines through handlers."""
-
-    handlers = Handlers(
-        [],
-        help="""A list of logging.Handler instances (or a callable returning one) to send
-        events to. Each event is written to each handler as one JSON line. With no handlers,
-        events are not recorded.""",
-    ).tag(config=True)
-
-    allowed_schemas = SchemaOptions(
-        {},
-        help="""The schemas whose events are recorded: a list of schema $ids, or a dict of
-        $id to {"allowed_categories": [...], "allowed_properties": [...]}, naming the
-        personal-data categories and the top-level properties each schema may record (other
-        values of schemas that declare categories are written as null; "unrestricted" is
-        always allowed). Events of other schemas are not recorded.""",
-    ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
         self._lock = threading.Lock()
         self._entries: dict[SchemaRef, Registered] = {}
+        self._from_registry: frozenset[SchemaRef] = frozenset()
         self._by_call: dict[tuple[str, object], Registered] = {}
+        self._latest: dict[str, Registered] = {}
+        self._registrations = 0
+        """Counts register_schema calls; a lookup remembered across one would be stale."""
         self._policies: dict[str, Policy] = {}
+        self._init_hooks()
         self._formatter = EventLineFormatter()
         self._attached: HandlerList = []
         self.log = logging.Logger(LOGGER_NAME, LEVEL)
@@ -185,33 +131,14 @@ class EventLog(Configurable):
         super().__init__(**kwargs)
         self._attach(self.handlers)
         self._policies = _policies(self.allowed_schemas)
+        self._remote = self._make_remote()
 
     @property
     def schemas(self) -> SchemaTable:
-        """The registered schemas by (`$id`, version)."""
+        """The schemas in use by (`$id`, version): registered, or read from the registry."""
         return SchemaTable(self._entries)
 
     # -- configuration --------------------------------------------------------------------
-
-    def _load_config(
-        self,
-        cfg: Config,
-        section_names: list[str] | None = None,
-        traits: dict[str, Any] | None = None,
-    ) -> None:
-        """Load configuration, carrying handler objects past traitlets' deep copy.
-
-        traitlets deep-copies each configured value; logging handlers hold locks and streams
-        and cannot be copied, so the list from a configuration file is wrapped in a function.
-        The caller's Config is not changed.
-        """
-        mine = self._find_my_config(cfg)
-        if "handlers" in mine:
-            mine = Config(mine)
-            mine["handlers"] = _keep_handlers(mine["handlers"])
-            cfg = Config({type(self).__name__: mine})
-            section_names = None
-        super()._load_config(cfg, section_names=section_names, traits=traits)
 
     @observe("handlers")
     def _handlers_changed(self, change: Mapping[str, Any]) -> None:
@@ -222,6 +149,30 @@ class EventLog(Configurable):
     def _allowed_schemas_changed(self, change: Mapping[str, Any]) -> None:
         self._policies = _policies(change["new"])
 
+    @observe(
+        "registry_url", "registry_cache_dir", "registry_offline", "registry_ttl", "registry_timeout"
+    )
+    def _registry_changed(self, change: Mapping[str, Any]) -> None:
+        if hasattr(self, "_remote"):
+            self._remote = self._make_remote()
+
+    def _make_remote(self) -> RemoteSchemas | None:
+        """The registry client for the configured URL; no I/O happens here."""
+        url = self.registry_url
+        if url is None or (isinstance(url, str) and not url.strip()):
+            return None
+        cache_dir = self.registry_cache_dir or None
+        try:
+            return RemoteSchemas(
+                url if isinstance(url, str) else os.fspath(url),
+                cache_dir=cache_dir,
+                ttl=self.registry_ttl,
+                timeout=self.registry_timeout,
+                offline=self.registry_offline,
+            )
+        except ValueError as error:
+            raise TraitError(f"registry_url: {error}") from None
+
     def _attach(self, handlers: HandlerList) -> None:
         """Make `handlers` the logger's handlers, each writing bare event lines."""
         with self._lock:
@@ -231,6 +182,15 @@ class EventLog(Configurable):
             # a new list, not the old one changed: recording threads iterate without the lock
             self.log.handlers = [*kept, *handlers]
             self._attached = list(handlers)
+
+    def register_handler(self, handler: logging.Handler) -> None:
+        """Add a handler (as jupyter_events does); each event is written to it as one line."""
+        if handler not in self.handlers:
+            self.handlers = [*self.handlers, handler]
+
+    def remove_handler(self, handler: logging.Handler) -> None:
+        """Stop writing events to `handler`; a handler not in use is ignored."""
+        self.handlers = [kept for kept in self.handlers if kept is not handler]
 
     # -- schemas --------------------------------------------------------------------------
 
@@ -262,7 +222,8 @@ class EventLog(Configurable):
         ValueError for a missing `$id` or `version`, a property whose name starts with `__`,
         a malformed `categories`, a `$ref` that names nothing registered, or a (`$id`,
         version) registered before. The schema is copied: changing the caller's dict later
-        changes nothing here.
+        changes nothing here. A local registration replaces a copy read from the registry
+        (a warning is logged when the two differ).
         """
         if not isinstance(schema, Mapping):
             raise TypeError(f"a schema must be a mapping, not {type(schema).__name__}")
@@ -274,48 +235,158 @@ class EventLog(Configurable):
         if "version" not in body:
             raise ValueError(f"`version` is required in schema {schema_id!r}")
         version = Version.parse(body["version"])
-        properties = body.get("properties")
-        if isinstance(properties, Mapping):
-            reserved = sorted(name for name in properties if name.startswith(RESERVED_PREFIX))
-            if reserved:
-                raise ValueError(
-                    f"schema {schema_id!r} has properties starting with {RESERVED_PREFIX!r} "
-                    f"({', '.join(reserved)}), which the envelope reserves; rename them"
-                )
-        check_categories(body)
         ref = SchemaRef(schema_id, version)
-        event_schema = EventSchema(
-            rel_path=PurePosixPath(), body=body, id=schema_id, version=version
-        )
+        event_schema = EventSchema(PurePosixPath(), body, schema_id, version)
         with self._lock:
-            if ref in self._entries:
+            replaced = self._entries.get(ref)
+            if replaced is not None and ref not in self._from_registry:
                 raise DuplicateSchema(ref)
-            others = [entry.schema for entry in self._entries.values()]
-            validator = event_validator_for(event_schema, others)
-            redactor = Redactor(body, validator.references)
-            entry = Registered(
-                event_schema, validator, redactor if redactor.uses_categories else None
-            )
+            others = [entry.schema for known, entry in self._entries.items() if known != ref]
+            entry = build_entry(event_schema, others)
             # replaced, not changed in place: recording threads read without the lock
             self._entries = {**self._entries, ref: entry}
+            self._latest = {key: value for key, value in self._latest.items() if key != ref.id}
+            self._registrations += 1
+            if replaced is not None:
+                self._from_registry = self._from_registry - {ref}
+                self._by_call = {}
+        if replaced is not None:
+            self._report_shadowing(entry, replaced.schema.body)
+
+    def _report_shadowing(self, local: Registered, registry_body: Mapping[str, Any]) -> None:
+        if dict(local.schema.body) == dict(registry_body):
+            return
+        remote = self._remote
+        logger.warning(
+            "schema %s version %s is registered locally and differs from the registry's copy "
+            "at %s; the local registration is used",
+            local.schema.id,
+            local.version_value,
+            remote.url if remote else "the registry",
+        )
+
+    def _adopt(self, fetched: Fetched) -> Registered:
+        """Make a schema read from the registry ready to record (a local one stays first)."""
+        ref = fetched.schema.ref
+        assert ref is not None  # checked by RemoteSchemas.download
+        current = self._entries.get(ref)
+        if current is not None:
+            return current
+        check_schema(fetched.schema.body)
+        entry = build_entry(fetched.schema, fetched.referenced, fetched.base_url)
+        with self._lock:
+            current = self._entries.get(ref)
+            if current is not None:
+                return current
+            self._entries = {**self._entries, ref: entry}
+            self._from_registry = self._from_registry | {ref}
+        return entry
 
     def _registered(self, schema_id: str, version: object) -> Registered:
-        """The registered schema version `record_event` names; SchemaNotRegistered if none."""
+        """The schema version `record_event` names: registered, or read from the registry."""
         cacheable = type(version) is int or type(version) is str  # not bool, not float
         if cacheable:
             entry = self._by_call.get((schema_id, version))
             if entry is not None:
                 return entry
         try:
-            ref = SchemaRef(schema_id, _version(version))
+            ref = SchemaRef(schema_id, parse_version(version))
         except ValueError:
             raise SchemaNotRegistered(schema_id, version) from None
+        registrations = self._registrations
         entry = self._entries.get(ref)
         if entry is None:
-            raise SchemaNotRegistered(schema_id, version)
+            remote = self._remote
+            if remote is None:
+                raise SchemaNotRegistered(schema_id, version)
+            entry = remote.fetch(schema_id, ref.version.text, self._adopt)
         if cacheable:
-            self._by_call = {**self._by_call, (schema_id, version): entry}
+            with self._lock:
+                if self._registrations == registrations:
+                    self._by_call = {**self._by_call, (schema_id, version): entry}
         return entry
+
+    def _latest_entry(self, schema_id: str) -> Registered:
+        """The version `emit` records: the highest registered, else the registry's latest."""
+        registrations = self._registrations
+        local = [
+            entry
+            for ref, entry in self._entries.items()
+            if ref.id == schema_id and ref not in self._from_registry
+        ]
+        remote = self._remote
+        if local:
+            entry = max(local, key=lambda each: each.schema.version or Version.parse(0))
+        elif remote is not None:
+            entry = remote.fetch(schema_id, None, self._adopt)
+        else:
+            raise SchemaNotRegistered(schema_id, "latest")
+        self._remember_latest(schema_id, entry, registrations)
+        return entry
+
+    def _remember_latest(self, schema_id: str, entry: Registered, registrations: int) -> None:
+        """Keep `emit`'s version, unless a registration since may have changed which it is."""
+        with self._lock:
+            if self._registrations == registrations:
+                self._latest = {**self._latest, schema_id: entry}
+
+    def preload(self, schemas: Iterable[tuple[str, int | str]] | None = None) -> None:
+        """Read schemas from the registry now, for applications that want to fail at start.
+
+        By default the latest version of every allowed schema not registered locally; or the
+        (`$id`, version) pairs given. All are fetched at once, so this waits at most about
+        `registry_timeout`. Raises PreloadFailed listing every schema that could not be read.
+        Locally registered versions are compared with the registry's copies, and a warning is
+        logged for each that differs. Without `registry_url` it does nothing.
+        """
+        remote = self._remote
+        if remote is None:
+            return
+        wanted: list[tuple[str, str | None]] = (
+            [(schema_id, None) for schema_id in self.allowed_schemas]
+            if schemas is None
+            else [(schema_id, parse_version(version).text) for schema_id, version in schemas]
+        )
+        registrations = self._registrations
+        fetching: list[tuple[str, str | None, Flight[Registered]]] = []
+        comparing: list[tuple[Registered, Flight[dict[str, Any]]]] = []
+        for schema_id, version in wanted:
+            local = [
+                entry
+                for ref, entry in self._entries.items()
+                if ref.id == schema_id
+                and ref not in self._from_registry
+                and (version is None or ref.version == Version.parse(version))
+            ]
+            for entry in local:
+                flight = remote.start_body(schema_id, entry.schema.version.text)  # type: ignore[union-attr]
+                comparing.append((entry, flight))
+            if not local:
+                fetching.append((schema_id, version, remote.start(schema_id, version, self._adopt)))
+        errors: list[SchemaUnavailable] = []
+        for schema_id, version, fetch in fetching:
+            try:
+                entry = remote.wait(fetch, schema_id, version)
+            except SchemaUnavailable as error:
+                errors.append(error)
+                continue
+            if version is None:
+                self._remember_latest(schema_id, entry, registrations)
+        for entry, compare in comparing:
+            try:
+                body = remote.wait(compare, entry.schema.id or "", entry.schema.version.text)  # type: ignore[union-attr]
+            except SchemaUnavailable as error:
+                logger.info("cannot compare a local schema with the registry's: %s", error)
+                continue
+            self._report_shadowing(entry, body)
+        if errors:
+            raise PreloadFailed(errors)
+
+    def __enter__(self) -> EventLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- recording ------------------------------------------------------------------------
 
@@ -328,32 +399,91 @@ class EventLog(Configurable):
     ) -> dict[str, Any] | None:
         """Record one event of schema `schema_name` at `version`; return what was written.
 
-        Returns None, writing nothing, when there are no handlers or the schema is not in
-        `allowed_schemas`. Raises SchemaNotRegistered (a ValueError) for a schema version
-        never registered, ReservedKeyError (a ValueError) for an event key starting with
-        `__`, `jsonschema.ValidationError` for an invalid event, ValueError or TypeError for
-        values JSON cannot hold; nothing is written then. `timestamp_override` (a datetime;
-        naive means UTC) replaces the current time in `__timestamp__`.
+        Returns None, writing nothing, when there are no handlers (nor listeners) or the
+        schema is not in `allowed_schemas`. Raises SchemaNotRegistered (a ValueError) for a
+        schema version neither registered nor (with `registry_url`) SchemaUnavailable (a
+        LookupError) for one the registry cannot provide, ReservedKeyError (a ValueError) for
+        an event key starting with `__`, `jsonschema.ValidationError` for an invalid event,
+        ValueError or TypeError for values JSON cannot hold; nothing is written then.
+        `timestamp_override` (a datetime; naive means UTC) replaces the current time in
+        `__timestamp__`.
         """
         handlers = self.log.handlers
         policy = self._policies.get(schema_name)
-        if not handlers or policy is None:
+        hooks = self._hooks
+        if policy is None or not (handlers or (hooks is not None and hooks.listening)):
             return None
         entry = self._registered(schema_name, version)
-        if type(event) is not dict and not isinstance(event, Mapping):
-            raise TypeError(f"an event must be a mapping, not {type(event).__name__}")
-        if not entry.closed:
-            check_event_keys(event)
-        entry.validate(event)
-        if entry.redactor is not None:
-            event = entry.redactor.redact(event, policy)
+        if hooks is not None:
+            return self._record_hooked(hooks, schema_name, entry, policy, event, timestamp_override)
+        event = checked_event(entry, policy, event)
+        return self._write(schema_name, entry, event, timestamp_override)
+
+    def emit(
+        self,
+        *,
+        schema_id: str,
+        data: Mapping[str, Any],
+        timestamp_override: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        """Record an event at the schema's latest version, as jupyter_events' `emit` does.
+
+        The latest is the highest locally registered version of `schema_id`, else the
+        registry's latest when first emitted (kept for the EventLog's life). Otherwise as
+        `record_event`.
+        """
+        handlers = self.log.handlers
+        policy = self._policies.get(schema_id)
+        hooks = self._hooks
+        if policy is None or not (handlers or (hooks is not None and hooks.listening)):
+            return None
+        entry = self._latest.get(schema_id)
+        if entry is None:
+            entry = self._latest_entry(schema_id)
+        if hooks is not None:
+            return self._record_hooked(hooks, schema_id, entry, policy, data, timestamp_override)
+        return self._write(schema_id, entry, checked_event(entry, policy, data), timestamp_override)
+
+    def _record_hooked(
+        self,
+        hooks: Hooks,
+        schema_id: str,
+        entry: Registered,
+        policy: Policy,
+        event: Mapping[str, Any],
+        timestamp_override: datetime | None,
+    ) -> dict[str, Any] | None:
+        """Recording with modifiers and listeners: modify, check, write, then notify."""
+        original = as_event(event)
+        modifiers = hooks.modifiers_for(schema_id)
+        if modifiers:
+            try:
+                event = apply_modifiers(modifiers, schema_id, original)
+            except ModifierFailed:
+                return None
+        recorded = checked_event(entry, policy, event)
+        wrapped = self._write(schema_id, entry, recorded, timestamp_override)
+        listeners = hooks.listeners_for(schema_id)
+        if listeners:
+            self._listeners.notify(listeners, self, schema_id, recorded, original)
+        return wrapped
+
+    def _write(
+        self,
+        schema_id: str,
+        entry: Registered,
+        event: Mapping[str, Any],
+        timestamp_override: datetime | None,
+    ) -> dict[str, Any]:
         if timestamp_override is None:
             timestamp, now_ns = utc_now()
         else:
             timestamp, now_ns = rfc3339_utc(timestamp_override), time.time_ns()
-        wrapped = envelope(schema_name, entry.version_value, event, timestamp)
+        wrapped = envelope(schema_id, entry.version_value, event, timestamp)
         line = to_line(wrapped)
-        dispatch(handlers, self._records.make(line, now_ns))
+        handlers = self.log.handlers
+        if handlers:
+            dispatch(handlers, self._records.make(line, now_ns))
         return wrapped
 
 

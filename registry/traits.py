@@ -1,15 +1,29 @@
-"""Trait types for EventLog's configuration: where events go, and which events are recorded.
+"""EventLog's configuration: its traits, and the trait types for where events go and which
+events are recorded.
 
-Both accept what jupyter_telemetry's configuration files say, so that those files keep working.
+The trait types accept what jupyter_telemetry's configuration files say, so that those files
+keep working. `EventLogTraits` declares every configurable option of an EventLog, with its help.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from os import PathLike
 from typing import Any
 
-from traitlets import HasTraits, TraitError, TraitType
+from traitlets import (
+    Bool,
+    Float,
+    HasTraits,
+    Instance,
+    TraitError,
+    TraitType,
+    Unicode,
+    Union,
+    validate,
+)
+from traitlets.config import Config, Configurable
 
 HandlerList = list[logging.Handler]
 SchemaOptionsValue = dict[str, dict[str, list[str]]]
@@ -106,3 +120,100 @@ class SchemaOptions(TraitType[SchemaOptionsValue, Any]):
                 )
             options[key] = list(labels)
         return options
+
+
+class EventLogTraits(Configurable):
+    """The configurable options of an EventLog: where events go, which are recorded, and
+    where their schemas come from."""
+
+    handlers = Handlers(
+        [],
+        help="""A list of logging.Handler instances (or a callable returning one) to send
+        events to. Each event is written to each handler as one JSON line. With no handlers,
+        events are not recorded.""",
+    ).tag(config=True)
+
+    allowed_schemas = SchemaOptions(
+        {},
+        help="""The schemas whose events are recorded: a list of schema $ids, or a dict of
+        $id to {"allowed_categories": [...], "allowed_properties": [...]}, naming the
+        personal-data categories and the top-level properties each schema may record (other
+        values of schemas that declare categories are written as null; "unrestricted" is
+        always allowed). Events of other schemas are not recorded.""",
+    ).tag(config=True)
+
+    registry_url = Union(
+        [Unicode(), Instance(PathLike)],
+        default_value=None,
+        allow_none=True,
+        help="""Where the published registry is served: an http(s) URL, a file:// URL or a
+        folder (e.g. one written by `telemetry-registry fetch`). Allowed schemas that are not
+        registered locally are read from it on first use. None: local registrations only.""",
+    ).tag(config=True)
+
+    registry_cache_dir = Union(
+        [Unicode(), Instance(PathLike)],
+        default_value=None,
+        allow_none=True,
+        help="""The folder caching schemas read over http(s); default: $TELEMETRY_REGISTRY_CACHE,
+        else the per-user cache folder.""",
+    ).tag(config=True)
+
+    registry_offline = Bool(
+        False, help="Never use the network: read schemas from the cache (or a local folder)."
+    ).tag(config=True)
+
+    registry_ttl = Float(
+        300.0, help="Seconds a fetched registry index is used before it is revalidated."
+    ).tag(config=True)
+
+    registry_timeout = Float(
+        5.0,
+        help="""The most seconds a call waits for the registry (first use of a schema,
+        preload); a slower registry makes that call raise SchemaUnavailable.""",
+    ).tag(config=True)
+
+    def _load_config(
+        self,
+        cfg: Config,
+        section_names: list[str] | None = None,
+        traits: dict[str, Any] | None = None,
+    ) -> None:
+        """Load configuration, carrying handler objects past traitlets' deep copy.
+
+        traitlets deep-copies each configured value; logging handlers hold locks and streams
+        and cannot be copied, so the list from a configuration file is wrapped in a function.
+        The caller's Config is not changed.
+        """
+        mine = self._find_my_config(cfg)
+        if "handlers" in mine:
+            mine = Config(mine)
+            mine["handlers"] = _keep_handlers(mine["handlers"])
+            cfg = Config({type(self).__name__: mine})
+            section_names = None
+        super()._load_config(cfg, section_names=section_names, traits=traits)
+
+    @validate("registry_timeout")
+    def _positive_timeout(self, proposal: Mapping[str, Any]) -> float:
+        value = float(proposal["value"])
+        if not value > 0:
+            raise TraitError(f"registry_timeout must be a positive number of seconds, not {value}")
+        return value
+
+    @validate("registry_ttl")
+    def _not_negative_ttl(self, proposal: Mapping[str, Any]) -> float:
+        value = float(proposal["value"])
+        if not value >= 0:
+            raise TraitError(f"registry_ttl must be zero or more seconds, not {value}")
+        return value
+
+
+def _keep_handlers(handlers: object) -> object:
+    """Wrap a handler list in a function, which traitlets' deep copy of config leaves alone."""
+    if callable(handlers) and not isinstance(handlers, logging.Handler):
+        return handlers
+
+    def configured_handlers() -> object:
+        return handlers
+
+    return configured_handlers

@@ -14,6 +14,10 @@ from git import Repo as GitPythonRepo
 if TYPE_CHECKING:
     from tests.loopback import Loopback
 
+pytest_plugins = ["registry.pytest_plugin", "pytester"]
+"""The package's own pytest plugin (already loaded when the package is installed), and pytester
+to run the plugin in a pytest of its own."""
+
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
 SHARED = PROJECT.parent / "shared"

@@ -109,10 +109,11 @@ class Loopback:
             self.thread.join(5)
 
 
-def start(root: Path) -> Loopback:
+def start(root: Path, port: int = 0) -> Loopback:
+    """Serve `root` on 127.0.0.1:`port` (0: any free port) until `stop`."""
     behaviour = Behaviour()
     handler = type("Handler", (MisbehavingHandler,), {"behaviour": behaviour})
-    server = make_server(root, 0, handler=handler)
+    server = make_server(root, port, handler=handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     return Loopback(root, server, behaviour, thread)

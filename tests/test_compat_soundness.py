@@ -181,7 +181,8 @@ def _mutate(schema: Schema, data: st.DataObject) -> Schema:
             numeric = [k for k in keys if isinstance(new[k], int) and not isinstance(new[k], bool)]
             if numeric:
                 key = data.draw(st.sampled_from(numeric))
-                new[key] = max(0, new[key] + data.draw(st.sampled_from([-1, 1])))
+                floor = 1 if key == "multipleOf" else 0  # a schema needs multipleOf > 0
+                new[key] = max(floor, new[key] + data.draw(st.sampled_from([-1, 1])))
         elif kind == "toggle_required":
             name = data.draw(st.sampled_from(NAMES))
             required = list(new.get("required", []))
@@ -216,7 +217,8 @@ def _with_dialect(schema: Schema, dialect: str) -> dict[str, Any]:
 
 
 def _without_boolean_schemas(schema: Schema) -> Schema:
-    """Draft 4 has no boolean schemas (only boolean additionalProperties/additionalItems)."""
+    """Draft 4's spelling: no boolean schemas (only boolean additionalProperties and
+    additionalItems), and `exclusiveMaximum` a boolean beside `maximum`."""
     if schema is True:
         return {}
     if schema is False:
@@ -224,6 +226,10 @@ def _without_boolean_schemas(schema: Schema) -> Schema:
     if not isinstance(schema, dict):
         return schema
     result = dict(schema)
+    if "exclusiveMaximum" in result:
+        below = result.pop("exclusiveMaximum")
+        if "maximum" not in result or below <= result["maximum"]:
+            result["maximum"], result["exclusiveMaximum"] = below, True
     for key in ("items", "not", "contains", "if", "then"):
         if key in result:
             result[key] = _without_boolean_schemas(result[key])

@@ -368,24 +368,6 @@ def test_the_repositorys_own_site_builds_strictly_with_every_link_resolving(
     assert broken_links(own_site) == []
 
 
-def test_the_app_developers_guide_code_runs_against_the_served_site(
-    own_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tests.loopback import start
-
-    guide = (PROJECT / "site" / "app-developers.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", guide, re.S)
-    assert blocks
-    monkeypatch.setenv("TELEMETRY_REGISTRY_CACHE", str(tmp_path / "cache"))
-    server = start(own_site)
-    try:
-        for block in blocks:
-            code = block.replace("https://events.example.org/schemas/", server.url + "schemas/", 1)
-            exec(compile(code, "site/app-developers.md", "exec"), {})
-    finally:
-        server.stop()
-
-
 def test_another_repository_names_the_plugin_in_one_line(tmp_path: Path) -> None:
     from importlib.metadata import entry_points
 

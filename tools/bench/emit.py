@@ -9,10 +9,15 @@ to a `logging.FileHandler`, in one run of this script:
   no checks and no validation, so that the difference to EventLog is what validating costs;
 - `registry.EventLog`, validation on, with a schema that declares no categories and with one
   that does (every value then goes through the personal-data filter);
+- `registry.EventLog` reading the same schema from `registry_url`: a registry published into a
+  temporary folder and served over HTTP on 127.0.0.1. Its steady state must stay within 5% of
+  the locally registered schema's; the cold first event (index and schema fetched, verified,
+  compiled) is timed separately, with a fresh EventLog and an empty cache each time;
 - `jupyter_events` and `jupyter_telemetry`, run in their own virtualenv (they pin other
   versions of our dependencies); `--install-peers` creates it under the user cache folder.
 
     python tools/bench/emit.py [--install-peers] [-n EVENTS] [--seconds CAP] [--rounds N]
+                               [--cold-rounds N]
     python tools/bench/emit.py --memory [-n 1000000]   # RSS while recording a million events
 
 Each contender records `-n` events or stops at `--seconds`, whichever comes first (the
@@ -41,6 +46,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[2]
 PEERS = {"jupyter_events": "0.12.1", "jupyter_telemetry": "0.1.0"}
 TARGET = 80_000
+REGISTRY_TOLERANCE = 0.05
 SCHEMA_ID = "https://events.example.org/schemas/bench/file-opened"
 
 SCHEMA: dict[str, Any] = {
@@ -120,6 +126,8 @@ EVENT: dict[str, Any] = {
 }
 
 Recorder = Callable[[dict[str, Any]], object]
+CLEANUPS: list[Callable[[], None]] = []
+"""Run after each measurement: stops what a contender started (the registry's server)."""
 
 
 def file_handler(folder: Path, name: str) -> logging.FileHandler:
@@ -184,6 +192,74 @@ def ours(folder: Path, *, categories: bool = False) -> Recorder:
     return record
 
 
+def served_registry(folder: Path) -> str:
+    """Publish SCHEMA as a registry under `folder`, serve it on 127.0.0.1; return its URL."""
+    import threading
+
+    sys.path.insert(0, str(PROJECT))
+    from registry.config import Settings
+    from registry.publish import publish
+    from registry.serve import RegistryRequestHandler, make_server, server_url
+    from registry.sources import load_folder
+
+    tree = folder / "tree" / "bench" / "file-opened"
+    tree.mkdir(parents=True)
+    (tree / "1.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+    publish(load_folder(folder / "tree"), Settings(), folder / "site" / "schemas")
+    quiet = type("Quiet", (RegistryRequestHandler,), {"log_message": lambda *args: None})
+    server = make_server(folder / "site", handler=quiet)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+
+    CLEANUPS.append(stop)
+    return server_url(server) + "schemas/"
+
+
+def ours_from_registry(folder: Path, url: str | None = None) -> Recorder:
+    """EventLog with the schema read from a served registry on first use, not registered."""
+    sys.path.insert(0, str(PROJECT))
+    from registry import EventLog
+
+    eventlog = EventLog(
+        handlers=[file_handler(folder, "ours-registry")],
+        allowed_schemas=[SCHEMA_ID],
+        registry_url=url or served_registry(folder),
+        registry_cache_dir=str(folder / "cache"),
+    )
+
+    def record(event: dict[str, Any]) -> object:
+        return eventlog.record_event(SCHEMA_ID, 1, event)
+
+    return record
+
+
+def cold_first_event(rounds: int) -> list[float]:
+    """Seconds to record the first event with an empty cache: fetch, verify, compile, write."""
+    timings = []
+    with tempfile.TemporaryDirectory() as temporary:
+        url = served_registry(Path(temporary) / "registry")
+        ours_from_registry(Path(temporary), url)(EVENT)  # imports and first-use costs paid once
+        for round_ in range(rounds):
+            folder = Path(temporary) / f"cold-{round_}"
+            folder.mkdir()
+            record = ours_from_registry(folder, url)
+            start = time.perf_counter()
+            record(EVENT)
+            timings.append(time.perf_counter() - start)
+        run_cleanups()
+        logging.shutdown()
+    return timings
+
+
+def run_cleanups() -> None:
+    while CLEANUPS:
+        CLEANUPS.pop()()
+
+
 def jupyter_events(folder: Path) -> Recorder:
     from jupyter_events import EventLogger  # type: ignore[import-not-found]
 
@@ -215,6 +291,7 @@ CONTENDERS: dict[str, Callable[[Path], Recorder]] = {
     "lean-floor": lean_floor,
     "ours": ours,
     "ours-categories": lambda folder: ours(folder, categories=True),
+    "ours-registry": ours_from_registry,
     "jupyter_events": jupyter_events,
     "jupyter_telemetry": jupyter_telemetry,
 }
@@ -237,6 +314,7 @@ def measure(name: str, events: int, seconds: float) -> dict[str, Any]:
             if time.perf_counter() > deadline:
                 break
         elapsed = time.perf_counter() - start
+        run_cleanups()
         logging.shutdown()
         (written,) = folder.glob("*.jsonl")
         with written.open(encoding="utf-8") as lines:
@@ -302,7 +380,7 @@ def speed(arguments: argparse.Namespace) -> int:
         install_peers(venv)
     rounds: dict[str, list[dict[str, Any]]] = {}
     for _ in range(arguments.rounds):  # interleaved, so that a busy moment hits every contender
-        for name in ("floor", "lean-floor", "ours", "ours-categories"):
+        for name in ("floor", "lean-floor", "ours", "ours-categories", "ours-registry"):
             rounds.setdefault(name, []).append(measure(name, arguments.events, arguments.seconds))
         for peer in PEERS:
             result = run_peer(venv, peer, arguments.events, arguments.seconds)
@@ -319,6 +397,7 @@ def speed(arguments: argparse.Namespace) -> int:
         "lean-floor": "EventLog's own writing path, no checks or validation",
         "ours": "registry.EventLog (validation on)",
         "ours-categories": "registry.EventLog (validation + categories filter)",
+        "ours-registry": "registry.EventLog, schema from registry_url (HTTP)",
     }
     print(
         f"emit benchmark: one 8-property event, FileHandler, Python {sys.version.split()[0]}, "
@@ -340,6 +419,19 @@ def speed(arguments: argparse.Namespace) -> int:
     print(f"floor / registry.EventLog = {floor_rate / ours_rate:.2f} (goal: at most 1.5)")
     lean_rate = results["lean-floor"]["per_second"]
     print(f"checks + validation cost {1e6 / ours_rate - 1e6 / lean_rate:.2f} us per event")
+    registry_rate = results["ours-registry"]["per_second"]
+    ratio = registry_rate / ours_rate
+    verdict = "met" if ratio >= 1 - REGISTRY_TOLERANCE else "NOT met"
+    print(
+        f"registry_url steady state: {ratio:.1%} of the locally registered schema's throughput "
+        f"(goal: at least {1 - REGISTRY_TOLERANCE:.0%}): {verdict}"
+    )
+    cold = [seconds * 1e3 for seconds in sorted(cold_first_event(arguments.cold_rounds))]
+    print(
+        f"registry_url cold first event (fetch index + schema, verify, compile, write), "
+        f"{len(cold)} fresh EventLogs with empty caches: median {cold[len(cold) // 2]:.1f} ms, "
+        f"min {cold[0]:.1f} ms, max {cold[-1]:.1f} ms"
+    )
     return 0
 
 
@@ -400,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", "--events", type=int, help="events per contender")
     parser.add_argument("--seconds", type=float, default=3.0, help="time cap per contender")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the best is shown")
+    parser.add_argument(
+        "--cold-rounds", type=int, default=15, help="cold first events timed for registry_url"
+    )
     parser.add_argument("--install-peers", action="store_true", help="create the peers' venv")
     parser.add_argument("--peers-venv", type=Path, help="the peers' virtualenv folder")
     parser.add_argument("--memory", action="store_true", help="measure RSS instead of speed")
