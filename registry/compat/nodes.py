@@ -231,6 +231,12 @@ class Side:
         return frozenset(known)
 
     def root(self) -> Node:
+        """The document's root node, made once: both directions of a comparison (and the
+        witness search) walk the same nodes, so what a node computes is computed once."""
+        return self._root
+
+    @cached_property
+    def _root(self) -> Node:
         resolver = self.validator._resolver  # type: ignore[attr-defined]
         return Node(self.body, "", resolver, self)
 
