@@ -261,34 +261,23 @@ class Inclusion:
 
     def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node:
         """`sup` without the keywords some writer conjunct states identically (so holds)."""
-        if not subs or not isinstance(sup.schema, dict):
+        if not isinstance(sup.schema, dict):
             return sup
+        reader = sup.schema
+        writers = [n.schema for n in subs if n.side.dialect is sup.side.dialect]
+        same = sup.side.interner.same
         drop: set[str] = set()
         for keyword in sup.assertions:
             if keyword in drop:
                 continue
-            group = _GROUP_OF.get(keyword, frozenset({keyword}))
-            if any(self._states_same(node, sup, group) for node in subs):
-                drop |= group
+            group = _GROUP_OF.get(keyword) or (keyword,)
+            if any(_states_same(writer, reader, group, same) for writer in writers):
+                drop.update(group)
         if not drop:
             return sup
-        rest = {k: v for k, v in sup.schema.items() if k not in drop}
+        rest = {k: v for k, v in reader.items() if k not in drop}
         self.keep(rest)
-        return Node(rest, sup.pointer, sup.resolver, sup.side)
-
-    def _states_same(self, node: Node, sup: Node, group: frozenset[str]) -> bool:
-        if node.side.dialect is not sup.side.dialect:
-            return False
-        assert isinstance(node.schema, dict) and isinstance(sup.schema, dict)
-        interner = sup.side.interner
-        for keyword in group:
-            if (keyword in node.schema) != (keyword in sup.schema):
-                return False
-            if keyword in sup.schema and not interner.same(
-                node.schema[keyword], sup.schema[keyword]
-            ):
-                return False
-        return True
+        return Node(rest, None, sup.resolver, sup.side, (sup, ()))
 
     def _by_values(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool | None:
         """When the writer is an enumeration, decide exactly by validating each value."""
@@ -365,6 +354,21 @@ class Inclusion:
             sup,
             keyword=keyword,
         )
+
+
+def _states_same(
+    writer: JSON, reader: dict[str, JSON], group: Iterable[str], same: Callable[[JSON, JSON], bool]
+) -> bool:
+    """Whether the writer states each keyword of `group` exactly as the reader does, or not
+    at all where the reader does not."""
+    assert isinstance(writer, dict)
+    for keyword in group:
+        if keyword in reader:
+            if keyword not in writer or not same(writer[keyword], reader[keyword]):
+                return False
+        elif keyword in writer:
+            return False
+    return True
 
 
 class _Descent:
