@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -130,7 +131,8 @@ def exact(number: float) -> Fraction:
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
 
 
-_REF_TEXTS = ("'$ref'", "'$dynamicRef'", "'$recursiveRef'")
+_REFERENCE = re.compile(r"'\$(?:ref|dynamicRef|recursiveRef)'")
+"""A reference keyword as `repr` writes a key."""
 _T = TypeVar("_T")
 
 
@@ -168,22 +170,26 @@ class Interner:
     """
 
     def __init__(self) -> None:
-        self._texts: dict[int, tuple[object, str]] = {}
+        self._texts: dict[int, tuple[object, str, bool]] = {}
+
+    def _known(self, value: dict[str, JSON] | list[JSON]) -> tuple[object, str, bool]:
+        """The value (kept alive), its text and whether it is free of references."""
+        known = self._texts.get(id(value))
+        if known is None:
+            text = repr(value)
+            known = self._texts[id(value)] = (value, text, _REFERENCE.search(text) is None)
+        return known
 
     def text(self, value: JSON) -> str:
         """A text that equal values share when built alike (used for identity and dedup)."""
         if type(value) is not dict and type(value) is not list:
             return repr(value)
-        known = self._texts.get(id(value))
-        if known is None:
-            known = self._texts[id(value)] = (value, repr(value))
-        return known[1]
+        return self._known(value)[1]
 
     def ref_free(self, value: JSON) -> bool:
         if type(value) is not dict and type(value) is not list:
             return True
-        text = self.text(value)
-        return not any(key in text for key in _REF_TEXTS)
+        return self._known(value)[2]
 
     def same(self, left: JSON, right: JSON) -> bool:
         """JSON-equal and free of references (so equal in meaning in any two documents)."""
@@ -304,11 +310,12 @@ class Node:
         """The keywords here that constrain instances."""
         if not isinstance(self.schema, dict):
             return frozenset()
-        return frozenset(k for k in self.schema if k in self.side.keywords)
+        return self.side.keywords.intersection(self.schema)
 
     def get(self, keyword: str, default: JSON = None) -> JSON:
-        if isinstance(self.schema, dict) and keyword in self.side.keywords:
-            return self.schema.get(keyword, default)
+        """The value of a keyword that validates here (`default` when absent or inert)."""
+        if keyword in self.assertions and isinstance(self.schema, dict):
+            return self.schema[keyword]
         return default
 
     def has(self, keyword: str) -> bool:
