@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.compat import families
 from registry.compat.nodes import (
@@ -45,9 +45,11 @@ GROUPS: tuple[frozenset[str], ...] = (
 _GROUP_OF = {keyword: group for group in GROUPS for keyword in group}
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One step from an instance to a value inside it: a property name or an item index."""
+class Frame(NamedTuple):
+    """One step from an instance to a value inside it: a property name or an item index.
+
+    A named tuple: one is made for every property and item the engine descends into.
+    """
 
     key: str | int
     parent: tuple[Node, ...]
