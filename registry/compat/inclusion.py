@@ -279,7 +279,7 @@ class Inclusion:
             return sup
         rest = {k: v for k, v in reader.items() if k not in drop}
         self.keep(rest)
-        return Node(rest, None, sup.resolver, sup.side, (sup, ()))
+        return sup.cut(rest)
 
     def _by_values(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool | None:
         """When the writer is an enumeration, decide exactly by validating each value."""
@@ -321,9 +321,7 @@ class Inclusion:
         if not isinstance(branches, list) or not branches:
             return True
         assert isinstance(split.schema, dict)
-        remainder = Node(
-            split.side.without(split.schema, keyword), split.pointer, split.resolver, split.side
-        )
+        remainder = split.cut(split.side.without(split.schema, keyword))
         others = tuple(n for n in subs if n is not split)
         self._splits += len(branches)
         if self._splits > MAX_BRANCHES:

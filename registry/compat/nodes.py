@@ -271,9 +271,11 @@ class Node:
     """One subschema (an object or a boolean) of a side, with its pointer for messages.
 
     The pointer is built only when a message needs it: most nodes are compared and dropped.
+    Subschemas are made once per place (`child`), and a node cut down from another (`cut`)
+    shares them, so what they compute is computed once.
     """
 
-    __slots__ = ("__dict__", "_parts", "_pointer", "resolver", "schema", "side")
+    __slots__ = ("__dict__", "_children", "_parts", "_pointer", "resolver", "schema", "side")
 
     def __init__(
         self,
@@ -282,12 +284,14 @@ class Node:
         resolver: Any,
         side: Side,
         parts: tuple[Node, tuple[str | int, ...]] | None = None,
+        children: dict[tuple[str | int, ...], Node] | None = None,
     ) -> None:
         self.schema = schema
         self._pointer = pointer
         self._parts = parts
         self.resolver = resolver
         self.side = side
+        self._children = {} if children is None else children
 
     @property
     def pointer(self) -> str:
@@ -322,14 +326,27 @@ class Node:
         return keyword in self.assertions
 
     def child(self, schema: JSON, *parts: str | int) -> Node:
-        """A subschema below this one; a nested `$id` moves the base URI."""
+        """The subschema `schema` at `parts` below this one, made once per place; a nested
+        `$id` moves the base URI."""
+        known = self._children.get(parts)
+        if known is not None and known.schema is schema:
+            return known
         resolver = self.resolver
         if isinstance(schema, dict):
             id_keyword = "id" if self.side.dialect is DRAFT4 else "$id"
             if isinstance(schema.get(id_keyword), str):
                 resource = self.side.dialect.specification.create_resource(schema)
                 resolver = resolver.in_subresource(resource)
-        return Node(schema, None, resolver, self.side, (self, parts))
+        node = self._children[parts] = Node(schema, None, resolver, self.side, (self, parts))
+        return node
+
+    def cut(self, schema: dict[str, JSON]) -> Node:
+        """A node for `schema`, this node's schema with some keywords left out.
+
+        It sits at the same place, so the subschemas under the keywords it keeps are this
+        node's own: they are shared, not made again.
+        """
+        return Node(schema, None, self.resolver, self.side, (self, ()), self._children)
 
     def keyword_child(self, keyword: str, *parts: str | int) -> Node | None:
         value = self.get(keyword)
@@ -473,15 +490,11 @@ class Node:
     # -- objects ------------------------------------------------------------------------
 
     def property(self, name: str) -> Node | None:
-        """The subschema `properties` gives `name`, built on first use."""
-        cache = self.__dict__.setdefault("_property_nodes", {})
-        found: Node | None = cache.get(name)
-        if found is None:
-            value = self.get("properties")
-            if not isinstance(value, dict) or name not in value:
-                return None
-            found = cache[name] = self.child(value[name], "properties", name)
-        return found
+        """The subschema `properties` gives `name`, or None."""
+        value = self.get("properties")
+        if not isinstance(value, dict) or name not in value:
+            return None
+        return self.child(value[name], "properties", name)
 
     @cached_property
     def property_names(self) -> frozenset[str]:
@@ -576,9 +589,7 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
             result.append(node)
             continue
         assert isinstance(node.schema, dict)
-        rest = Node(
-            node.side.without(node.schema, "allOf"), None, node.resolver, node.side, (node, ())
-        )
+        rest = node.cut(node.side.without(node.schema, "allOf"))
         stack.extend(
             node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
         )
