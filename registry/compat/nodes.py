@@ -262,9 +262,8 @@ class Side:
         return known[1]
 
     def is_valid(self, node: Node, instance: JSON) -> bool:
-        """Validate with jsonschema against one subschema, resolving as the document does."""
-        evolved = self.validator.evolve(schema=node.schema, _resolver=node.resolver)
-        return bool(evolved.is_valid(instance))
+        """Validate with jsonschema against one of this side's subschemas."""
+        return bool(node.validator.is_valid(instance))
 
 
 class Node:
@@ -315,6 +314,12 @@ class Node:
         if not isinstance(self.schema, dict):
             return frozenset()
         return self.side.keywords.intersection(self.schema)
+
+    @cached_property
+    def validator(self) -> Validator:
+        """jsonschema's validator for this subschema, resolving as the document does (made
+        once: the witness search validates many candidate values against the same node)."""
+        return self.side.validator.evolve(schema=self.schema, _resolver=self.resolver)
 
     def get(self, keyword: str, default: JSON = None) -> JSON:
         """The value of a keyword that validates here (`default` when absent or inert)."""
