@@ -273,8 +273,10 @@ class Inclusion:
             if keyword in drop:
                 continue
             group = _GROUP_OF.get(keyword) or (keyword,)
-            if any(_states_same(writer, reader, group, same) for writer in writers):
-                drop.update(group)
+            for writer in writers:
+                if _states_same(writer, reader, group, same):
+                    drop.update(group)
+                    break
         if not drop:
             return sup
         rest = {k: v for k, v in reader.items() if k not in drop}
