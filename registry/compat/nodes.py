@@ -177,7 +177,9 @@ class Interner:
         known = self._texts.get(id(value))
         if known is None:
             text = repr(value)
-            known = self._texts[id(value)] = (value, text, _REFERENCE.search(text) is None)
+            # most subschemas hold no `$` keyword at all, which one scan tells
+            free = "'$" not in text or _REFERENCE.search(text) is None
+            known = self._texts[id(value)] = (value, text, free)
         return known
 
     def text(self, value: JSON) -> str:
