@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from typing import Any, Generic, TypeVar, overload
 
 import referencing
@@ -203,6 +204,24 @@ class Interner:
         return self.text(left) == self.text(right) and self.ref_free(left)
 
 
+@cache
+def validating_keywords(dialect: Dialect) -> frozenset[str]:
+    """The keywords a dialect validates (plus `format`, which the engine treats so).
+
+    Keywords that jsonschema reads inside another's validator (draft 4's boolean exclusive
+    bounds, `minContains`, `then`/`else`) count too, so that a change to them is never
+    mistaken for an annotation. Made once per dialect.
+    """
+    known = set(dialect.validator.VALIDATORS) | {"format"}
+    if dialect is DRAFT4:
+        known |= {"exclusiveMinimum", "exclusiveMaximum"}
+    if "unevaluatedItems" in known:
+        known |= {"minContains", "maxContains"}
+    if "if" in known:
+        known |= {"then", "else"}
+    return frozenset(known)
+
+
 @dataclass(eq=False)
 class Side:
     """One of the two schema documents: its dialect, references and a validator for it."""
@@ -223,20 +242,8 @@ class Side:
 
     @cached_property
     def keywords(self) -> frozenset[str]:
-        """The keywords this dialect validates (plus `format`, which the engine treats so).
-
-        Keywords that jsonschema reads inside another's validator (draft 4's boolean exclusive
-        bounds, `minContains`, `then`/`else`) count too, so that a change to them is never
-        mistaken for an annotation.
-        """
-        known = set(self.dialect.validator.VALIDATORS) | {"format"}
-        if self.dialect is DRAFT4:
-            known |= {"exclusiveMinimum", "exclusiveMaximum"}
-        if "unevaluatedItems" in known:
-            known |= {"minContains", "maxContains"}
-        if "if" in known:
-            known |= {"then", "else"}
-        return frozenset(known)
+        """The keywords this dialect validates (see `validating_keywords`)."""
+        return validating_keywords(self.dialect)
 
     def root(self) -> Node:
         """The document's root node, made once: both directions of a comparison (and the
