@@ -258,9 +258,10 @@ class Inclusion:
         return result
 
     def _decide(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
-        sup = self.reduce(subs, sup)
-        if sup.is_true:
+        reduced = self.reduce(subs, sup)
+        if reduced is None or reduced.is_true:
             return True
+        sup = reduced
         outcome = self._by_values(subs, sup, types)
         if outcome is not None:
             return outcome
@@ -269,8 +270,9 @@ class Inclusion:
             return self._split(subs, split, sup, types)
         return families.check_all(self, subs, sup, types)
 
-    def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node:
-        """`sup` without the keywords some writer conjunct states identically (so holds)."""
+    def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node | None:
+        """`sup` without the keywords some writer conjunct states identically (so holds);
+        None when that is every keyword `sup` validates with."""
         if not isinstance(sup.schema, dict):
             return sup
         reader = sup.schema
@@ -287,6 +289,8 @@ class Inclusion:
                     break
         if not drop:
             return sup
+        if drop >= sup.assertions:
+            return None
         rest = {k: v for k, v in reader.items() if k not in drop}
         self.keep(rest)
         return sup.cut(rest)
