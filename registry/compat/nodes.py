@@ -531,8 +531,13 @@ class Node:
 
     @cached_property
     def property_names(self) -> frozenset[str]:
+        return frozenset(self.listed_properties)
+
+    @cached_property
+    def listed_properties(self) -> tuple[str, ...]:
+        """The names `properties` lists here, in its order (without making their nodes)."""
         value = self.get("properties")
-        return frozenset(value) if isinstance(value, dict) else frozenset()
+        return tuple(value) if isinstance(value, dict) else ()
 
     @cached_property
     def properties(self) -> dict[str, Node]:

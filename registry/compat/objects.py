@@ -450,7 +450,7 @@ def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 
 def _objects_of_size(subs: Subs, size: int) -> list[JSON]:
     """Objects with `size` properties (named ones first), for witness candidates."""
-    names = [name for n in subs for name in n.properties]
+    names = [name for n in subs for name in n.listed_properties]
     names += [f"{UNNAMED}-{i}" for i in range(size)]
     names = list(dict.fromkeys(names))[:size]
     values: tuple[JSON, ...] = (None, 0, "a", True, {}, [])

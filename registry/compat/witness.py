@@ -153,7 +153,7 @@ class Sampler:
             parts, _ = objects.writer_for(subs, name)
             base[name] = self.one(parts, depth + 1)
         found: list[JSON] = [base]
-        optional = [name for n in subs for name in n.properties if name not in base]
+        optional = [name for n in subs for name in n.listed_properties if name not in base]
         least = max([c for n in subs if (c := n.count("minProperties")) is not None] or [0])
         filled = dict(base)
         for name in optional:
