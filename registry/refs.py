@@ -10,6 +10,7 @@ it) and the bare `$id` names the latest version.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -193,9 +194,17 @@ def validator_for(
 
     jsonschema adds the drafts' metaschemas to the registry each time a validator is built,
     which costs time proportional to the registry; the combination is made once per registry.
+    Validators are immutable, so the one built for a body and a registry is kept and reused
+    (for the most recent few hundred): comparing a version with the one before it and the one
+    after it builds it once. A body whose `$schema` or `$id` changed meanwhile gets a new one.
     """
     if registry is None:
-        registry = referencing.Registry(retrieve=refuse_retrieval(""))  # type: ignore[call-arg]
+        registry = _NO_REFERENCES
+    key = (id(body), id(registry))
+    stamp = (body.get("$schema"), body.get("$id"), body.get("id"))
+    known = _VALIDATORS.get(key)
+    if known is not None and known[0] is body and known[1] is registry and known[2] == stamp:
+        return known[3]
     dialect = dialect_or_default(body)
     resolver = _with_metaschemas(registry).resolver_with_root(resource_of(body))
     validator: Validator = dialect.validator(
@@ -203,7 +212,25 @@ def validator_for(
         registry=registry,
         _resolver=resolver,  # type: ignore[call-arg]
     )
+    with _VALIDATORS_LOCK:
+        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
+            _VALIDATORS.pop(next(iter(_VALIDATORS)))
+        _VALIDATORS[key] = (body, registry, stamp, validator)
     return validator
+
+
+_NO_REFERENCES: referencing.Registry[Any] = referencing.Registry(
+    retrieve=refuse_retrieval("")  # type: ignore[call-arg]
+)
+"""The registry of a schema that may reference nothing but itself (immutable, so shared)."""
+_VALIDATORS_KEPT = 512
+_VALIDATORS: dict[
+    tuple[int, int],
+    tuple[Mapping[str, JSON], referencing.Registry[Any], tuple[JSON, ...], Validator],
+] = {}
+"""Validators by the identities of their body and registry, which each entry keeps alive."""
+_VALIDATORS_LOCK = threading.Lock()
+"""Held while the cache evicts and adds (event logs may register schemas from threads)."""
 
 
 def compiled_check(schema: Mapping[str, JSON]) -> Callable[[JSON], bool]:

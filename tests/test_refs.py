@@ -122,6 +122,28 @@ def test_a_validator_without_a_registry_fetches_nothing_either(tmp_path: Path) -
         validator.is_valid(1)
 
 
+def test_a_validator_is_built_once_per_body_and_registry() -> None:
+    body: dict[str, Any] = {"type": "integer"}
+    references = build_registry([])
+    validator = validator_for(body, references)
+    assert validator_for(body, references) is validator
+    assert validator_for(body) is validator_for(body)
+    assert validator_for(body) is not validator
+    assert validator_for({"type": "integer"}, references) is not validator
+
+
+def test_a_body_whose_schema_or_id_changed_gets_a_new_validator() -> None:
+    body: dict[str, Any] = {"$defs": {"n": {"type": "integer"}}, "$ref": "#/$defs/n"}
+    draft7 = validator_for(body)
+    body["$schema"] = "http://json-schema.org/draft-04/schema#"
+    draft4 = validator_for(body)
+    assert draft4 is not draft7
+    assert isinstance(draft4, jsonschema.Draft4Validator)
+    body["id"] = "https://events.example.org/schemas/n"
+    assert validator_for(body) is not draft4
+    assert validator_for(body).is_valid(1) and not validator_for(body).is_valid("1")
+
+
 ADDRESS = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": BASE + "shop/address",

@@ -181,28 +181,35 @@ def _dialect_change(old: Side, new: Side) -> Iterator[Change]:
 def annotation_changes(
     old: Mapping[str, JSON], new: Mapping[str, JSON], old_side: Side, new_side: Side
 ) -> list[Change]:
-    """Edits to keywords that validate nothing, at the places both versions share."""
+    """Edits to keywords that validate nothing, at the places both versions share.
+
+    Only subschemas that differ are visited, and a place's pointer is made only when it is
+    visited or reported.
+    """
     validating = old_side.keywords | new_side.keywords
     found: list[Change] = []
-    stack: list[tuple[str, JSON, JSON]] = [("", old, new)]
+    stack: list[tuple[str, JSON, JSON]] = [("", old, new)] if _differ(old, new) else []
     while stack:
         pointer, left, right = stack.pop()
-        if not (isinstance(left, dict) and isinstance(right, dict)) or left == right:
-            continue
+        assert isinstance(left, dict) and isinstance(right, dict)
         for key in sorted(set(left) | set(right), reverse=True):
             mine, theirs = left.get(key), right.get(key)
-            where = pointer_join(pointer, key)
             if key in SCHEMA_MAP_KEYWORDS:
                 if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
+                    where = pointer_join(pointer, key)
                     for name in sorted(set(mine) & set(theirs), reverse=True):
-                        stack.append((pointer_join(where, name), mine[name], theirs[name]))
+                        if _differ(mine[name], theirs[name]):
+                            stack.append((pointer_join(where, name), mine[name], theirs[name]))
                 continue
             if key in SCHEMA_LIST_KEYWORDS and isinstance(mine, list) and isinstance(theirs, list):
                 for index in reversed(range(min(len(mine), len(theirs)))):
-                    stack.append((pointer_join(where, index), mine[index], theirs[index]))
+                    if _differ(mine[index], theirs[index]):
+                        where = pointer_join(pointer, key, index)
+                        stack.append((where, mine[index], theirs[index]))
                 continue
             if key in SCHEMA_KEYWORDS:
-                stack.append((where, mine, theirs))
+                if _differ(mine, theirs):
+                    stack.append((pointer_join(pointer, key), mine, theirs))
                 continue
             if (key in validating and key not in METADATA_CHANGE_TYPES) or (
                 key in ("version", "$schema") and not pointer
@@ -210,8 +217,13 @@ def annotation_changes(
                 continue
             if (key in left) == (key in right) and json_equal(mine, theirs):
                 continue
-            found.append(_annotation_change(key, where, mine, theirs))
+            found.append(_annotation_change(key, pointer_join(pointer, key), mine, theirs))
     return sorted(found, key=lambda c: c.old_path)
+
+
+def _differ(left: JSON, right: JSON) -> bool:
+    """Whether two places are both objects, and different ones (so worth visiting)."""
+    return isinstance(left, dict) and isinstance(right, dict) and left != right
 
 
 def _annotation_change(key: str, where: str, old: JSON, new: JSON) -> Change:

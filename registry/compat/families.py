@@ -104,6 +104,8 @@ def type_names(atoms: frozenset[str]) -> str:
 def type_change(
     ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str], allowed: frozenset[str]
 ) -> bool:
+    if ch.probing:
+        return False
     old, new = ch.as_old_new(declared_types(subs), allowed)
     if new < old:
         name = "TYPE_NARROWED"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from registry.compat import families
 from registry.compat.nodes import (
@@ -45,9 +45,11 @@ GROUPS: tuple[frozenset[str], ...] = (
 _GROUP_OF = {keyword: group for group in GROUPS for keyword in group}
 
 
-@dataclass(frozen=True)
-class Frame:
-    """One step from an instance to a value inside it: a property name or an item index."""
+class Frame(NamedTuple):
+    """One step from an instance to a value inside it: a property name or an item index.
+
+    A named tuple: one is made for every property and item the engine descends into.
+    """
 
     key: str | int
     parent: tuple[Node, ...]
@@ -151,6 +153,12 @@ class Inclusion:
         )
         return False
 
+    @property
+    def probing(self) -> bool:
+        """Whether failures are only probed for: `fail` records nothing then, so a caller
+        whose description costs work to build may return False without building it."""
+        return self._quiet > 0
+
     def probe(self, subs: tuple[Node, ...], sup: Node, domain: frozenset[str]) -> bool:
         """Check without recording anything: for trying alternatives."""
         self._quiet += 1
@@ -196,6 +204,8 @@ class Inclusion:
 
     def _against(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
         if sup.is_false:
+            if self.probing:
+                return False
             change = "FALSE_SCHEMA_ADDED" if self.backward else "FALSE_SCHEMA_REMOVED"
             return self.fail(
                 change,
@@ -248,9 +258,10 @@ class Inclusion:
         return result
 
     def _decide(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool:
-        sup = self.reduce(subs, sup)
-        if sup.is_true:
+        reduced = self.reduce(subs, sup)
+        if reduced is None or reduced.is_true:
             return True
+        sup = reduced
         outcome = self._by_values(subs, sup, types)
         if outcome is not None:
             return outcome
@@ -259,36 +270,30 @@ class Inclusion:
             return self._split(subs, split, sup, types)
         return families.check_all(self, subs, sup, types)
 
-    def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node:
-        """`sup` without the keywords some writer conjunct states identically (so holds)."""
-        if not subs or not isinstance(sup.schema, dict):
+    def reduce(self, subs: tuple[Node, ...], sup: Node) -> Node | None:
+        """`sup` without the keywords some writer conjunct states identically (so holds);
+        None when that is every keyword `sup` validates with."""
+        if not isinstance(sup.schema, dict):
             return sup
+        reader = sup.schema
+        writers = [n.schema for n in subs if n.side.dialect is sup.side.dialect]
+        same = sup.side.interner.same
         drop: set[str] = set()
         for keyword in sup.assertions:
             if keyword in drop:
                 continue
-            group = _GROUP_OF.get(keyword, frozenset({keyword}))
-            if any(self._states_same(node, sup, group) for node in subs):
-                drop |= group
+            group = _GROUP_OF.get(keyword) or (keyword,)
+            for writer in writers:
+                if _states_same(writer, reader, group, same):
+                    drop.update(group)
+                    break
         if not drop:
             return sup
-        rest = {k: v for k, v in sup.schema.items() if k not in drop}
+        if drop >= sup.assertions:
+            return None
+        rest = {k: v for k, v in reader.items() if k not in drop}
         self.keep(rest)
-        return Node(rest, sup.pointer, sup.resolver, sup.side)
-
-    def _states_same(self, node: Node, sup: Node, group: frozenset[str]) -> bool:
-        if node.side.dialect is not sup.side.dialect:
-            return False
-        assert isinstance(node.schema, dict) and isinstance(sup.schema, dict)
-        interner = sup.side.interner
-        for keyword in group:
-            if (keyword in node.schema) != (keyword in sup.schema):
-                return False
-            if keyword in sup.schema and not interner.same(
-                node.schema[keyword], sup.schema[keyword]
-            ):
-                return False
-        return True
+        return sup.cut(rest)
 
     def _by_values(self, subs: tuple[Node, ...], sup: Node, types: frozenset[str]) -> bool | None:
         """When the writer is an enumeration, decide exactly by validating each value."""
@@ -330,9 +335,7 @@ class Inclusion:
         if not isinstance(branches, list) or not branches:
             return True
         assert isinstance(split.schema, dict)
-        remainder = Node(
-            split.side.without(split.schema, keyword), split.pointer, split.resolver, split.side
-        )
+        remainder = split.cut(split.side.without(split.schema, keyword))
         others = tuple(n for n in subs if n is not split)
         self._splits += len(branches)
         if self._splits > MAX_BRANCHES:
@@ -365,6 +368,21 @@ class Inclusion:
             sup,
             keyword=keyword,
         )
+
+
+def _states_same(
+    writer: JSON, reader: dict[str, JSON], group: Iterable[str], same: Callable[[JSON, JSON], bool]
+) -> bool:
+    """Whether the writer states each keyword of `group` exactly as the reader does, or not
+    at all where the reader does not."""
+    assert isinstance(writer, dict)
+    for keyword in group:
+        if keyword in reader:
+            if keyword not in writer or not same(writer[keyword], reader[keyword]):
+                return False
+        elif keyword in writer:
+            return False
+    return True
 
 
 class _Descent:

@@ -9,10 +9,13 @@ speaks one vocabulary.
 from __future__ import annotations
 
 import json
+import marshal
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cache
 from typing import Any, Generic, TypeVar, overload
 
 import referencing
@@ -130,7 +133,8 @@ def exact(number: float) -> Fraction:
     return Fraction(repr(number)) if isinstance(number, float) else Fraction(number)
 
 
-_REF_TEXTS = ("'$ref'", "'$dynamicRef'", "'$recursiveRef'")
+_REFERENCE = re.compile(r"'\$(?:ref|dynamicRef|recursiveRef)'")
+"""A reference keyword as `repr` writes a key."""
 _T = TypeVar("_T")
 
 
@@ -160,15 +164,21 @@ class cached_property(Generic[_T]):
 class Interner:
     """Decides cheaply whether two subtrees are the same JSON with no reference inside.
 
-    `==` (C speed) rules out most pairs at the first difference; equal ones are confirmed on
-    their `repr`, which tells `true` from `1` (Python's `==` does not) and shows whether a
-    reference is inside: two equal texts with a `$ref` may mean different things in two
-    documents. `repr` also tells `1` from `1.0` and sees key order, which JSON does not: such
-    pairs are merely compared the long way. Texts are cached per object for one comparison.
+    `==` (C speed) rules out most pairs at the first difference. Equal ones are confirmed on
+    an exact encoding, which tells `true` from `1` (Python's `==` does not), `1` from `1.0`
+    and sees key order (which JSON does not: such pairs are merely compared the long way).
+    The encoding is `marshal`'s in format 2: for JSON data it tells apart exactly what `repr`
+    does (format 2 writes interned and other strings alike, and has no back-references) at
+    about a third of the cost; values marshal cannot encode are compared on their `repr`.
+    Two equal subtrees with a reference inside may mean different things in two documents,
+    so a reference keyword in the `repr` makes them not the same; it needs a `$`, which most
+    subtrees lack, so the `repr` is made only when the encoding holds one. Everything is
+    cached per object for one comparison.
     """
 
     def __init__(self) -> None:
         self._texts: dict[int, tuple[object, str]] = {}
+        self._codes: dict[int, tuple[object, bytes | None, bool]] = {}
 
     def text(self, value: JSON) -> str:
         """A text that equal values share when built alike (used for identity and dedup)."""
@@ -179,11 +189,25 @@ class Interner:
             known = self._texts[id(value)] = (value, repr(value))
         return known[1]
 
+    def _coded(self, value: dict[str, JSON] | list[JSON]) -> tuple[object, bytes | None, bool]:
+        """The value (kept alive), its encoding (None: not plain JSON data) and whether it is
+        free of references."""
+        known = self._codes.get(id(value))
+        if known is None:
+            try:
+                code: bytes | None = marshal.dumps(value, 2)
+            except ValueError:
+                code = None
+            free = (code is not None and b"$" not in code) or (
+                _REFERENCE.search(self.text(value)) is None
+            )
+            known = self._codes[id(value)] = (value, code, free)
+        return known
+
     def ref_free(self, value: JSON) -> bool:
         if type(value) is not dict and type(value) is not list:
             return True
-        text = self.text(value)
-        return not any(key in text for key in _REF_TEXTS)
+        return self._coded(value)[2]
 
     def same(self, left: JSON, right: JSON) -> bool:
         """JSON-equal and free of references (so equal in meaning in any two documents)."""
@@ -192,7 +216,29 @@ class Interner:
         kind = type(left)
         if kind is not dict and kind is not list:
             return kind is type(right)
-        return self.text(left) == self.text(right) and self.ref_free(left)
+        _, mine, free = self._coded(left)
+        _, theirs, _ = self._coded(right)
+        if mine is None or theirs is None:
+            return self.text(left) == self.text(right) and free
+        return mine == theirs and free
+
+
+@cache
+def validating_keywords(dialect: Dialect) -> frozenset[str]:
+    """The keywords a dialect validates (plus `format`, which the engine treats so).
+
+    Keywords that jsonschema reads inside another's validator (draft 4's boolean exclusive
+    bounds, `minContains`, `then`/`else`) count too, so that a change to them is never
+    mistaken for an annotation. Made once per dialect.
+    """
+    known = set(dialect.validator.VALIDATORS) | {"format"}
+    if dialect is DRAFT4:
+        known |= {"exclusiveMinimum", "exclusiveMaximum"}
+    if "unevaluatedItems" in known:
+        known |= {"minContains", "maxContains"}
+    if "if" in known:
+        known |= {"then", "else"}
+    return frozenset(known)
 
 
 @dataclass(eq=False)
@@ -215,22 +261,16 @@ class Side:
 
     @cached_property
     def keywords(self) -> frozenset[str]:
-        """The keywords this dialect validates (plus `format`, which the engine treats so).
-
-        Keywords that jsonschema reads inside another's validator (draft 4's boolean exclusive
-        bounds, `minContains`, `then`/`else`) count too, so that a change to them is never
-        mistaken for an annotation.
-        """
-        known = set(self.dialect.validator.VALIDATORS) | {"format"}
-        if self.dialect is DRAFT4:
-            known |= {"exclusiveMinimum", "exclusiveMaximum"}
-        if "unevaluatedItems" in known:
-            known |= {"minContains", "maxContains"}
-        if "if" in known:
-            known |= {"then", "else"}
-        return frozenset(known)
+        """The keywords this dialect validates (see `validating_keywords`)."""
+        return validating_keywords(self.dialect)
 
     def root(self) -> Node:
+        """The document's root node, made once: both directions of a comparison (and the
+        witness search) walk the same nodes, so what a node computes is computed once."""
+        return self._root
+
+    @cached_property
+    def _root(self) -> Node:
         resolver = self.validator._resolver  # type: ignore[attr-defined]
         return Node(self.body, "", resolver, self)
 
@@ -250,18 +290,19 @@ class Side:
         return known[1]
 
     def is_valid(self, node: Node, instance: JSON) -> bool:
-        """Validate with jsonschema against one subschema, resolving as the document does."""
-        evolved = self.validator.evolve(schema=node.schema, _resolver=node.resolver)
-        return bool(evolved.is_valid(instance))
+        """Validate with jsonschema against one of this side's subschemas."""
+        return bool(node.validator.is_valid(instance))
 
 
 class Node:
     """One subschema (an object or a boolean) of a side, with its pointer for messages.
 
     The pointer is built only when a message needs it: most nodes are compared and dropped.
+    Subschemas are made once per place (`child`), and a node cut down from another (`cut`)
+    shares them, so what they compute is computed once.
     """
 
-    __slots__ = ("__dict__", "_parts", "_pointer", "resolver", "schema", "side")
+    __slots__ = ("__dict__", "_children", "_parts", "_pointer", "resolver", "schema", "side")
 
     def __init__(
         self,
@@ -270,12 +311,14 @@ class Node:
         resolver: Any,
         side: Side,
         parts: tuple[Node, tuple[str | int, ...]] | None = None,
+        children: dict[tuple[str | int, ...], Node] | None = None,
     ) -> None:
         self.schema = schema
         self._pointer = pointer
         self._parts = parts
         self.resolver = resolver
         self.side = side
+        self._children = {} if children is None else children
 
     @property
     def pointer(self) -> str:
@@ -298,25 +341,45 @@ class Node:
         """The keywords here that constrain instances."""
         if not isinstance(self.schema, dict):
             return frozenset()
-        return frozenset(k for k in self.schema if k in self.side.keywords)
+        return self.side.keywords.intersection(self.schema)
+
+    @cached_property
+    def validator(self) -> Validator:
+        """jsonschema's validator for this subschema, resolving as the document does (made
+        once: the witness search validates many candidate values against the same node)."""
+        return self.side.validator.evolve(schema=self.schema, _resolver=self.resolver)
 
     def get(self, keyword: str, default: JSON = None) -> JSON:
-        if isinstance(self.schema, dict) and keyword in self.side.keywords:
-            return self.schema.get(keyword, default)
+        """The value of a keyword that validates here (`default` when absent or inert)."""
+        if keyword in self.assertions and isinstance(self.schema, dict):
+            return self.schema[keyword]
         return default
 
     def has(self, keyword: str) -> bool:
         return keyword in self.assertions
 
     def child(self, schema: JSON, *parts: str | int) -> Node:
-        """A subschema below this one; a nested `$id` moves the base URI."""
+        """The subschema `schema` at `parts` below this one, made once per place; a nested
+        `$id` moves the base URI."""
+        known = self._children.get(parts)
+        if known is not None and known.schema is schema:
+            return known
         resolver = self.resolver
         if isinstance(schema, dict):
             id_keyword = "id" if self.side.dialect is DRAFT4 else "$id"
             if isinstance(schema.get(id_keyword), str):
                 resource = self.side.dialect.specification.create_resource(schema)
                 resolver = resolver.in_subresource(resource)
-        return Node(schema, None, resolver, self.side, (self, parts))
+        node = self._children[parts] = Node(schema, None, resolver, self.side, (self, parts))
+        return node
+
+    def cut(self, schema: dict[str, JSON]) -> Node:
+        """A node for `schema`, this node's schema with some keywords left out.
+
+        It sits at the same place, so the subschemas under the keywords it keeps are this
+        node's own: they are shared, not made again.
+        """
+        return Node(schema, None, self.resolver, self.side, (self, ()), self._children)
 
     def keyword_child(self, keyword: str, *parts: str | int) -> Node | None:
         value = self.get(keyword)
@@ -460,20 +523,21 @@ class Node:
     # -- objects ------------------------------------------------------------------------
 
     def property(self, name: str) -> Node | None:
-        """The subschema `properties` gives `name`, built on first use."""
-        cache = self.__dict__.setdefault("_property_nodes", {})
-        found: Node | None = cache.get(name)
-        if found is None:
-            value = self.get("properties")
-            if not isinstance(value, dict) or name not in value:
-                return None
-            found = cache[name] = self.child(value[name], "properties", name)
-        return found
+        """The subschema `properties` gives `name`, or None."""
+        value = self.get("properties")
+        if not isinstance(value, dict) or name not in value:
+            return None
+        return self.child(value[name], "properties", name)
 
     @cached_property
     def property_names(self) -> frozenset[str]:
+        return frozenset(self.listed_properties)
+
+    @cached_property
+    def listed_properties(self) -> tuple[str, ...]:
+        """The names `properties` lists here, in its order (without making their nodes)."""
         value = self.get("properties")
-        return frozenset(value) if isinstance(value, dict) else frozenset()
+        return tuple(value) if isinstance(value, dict) else ()
 
     @cached_property
     def properties(self) -> dict[str, Node]:
@@ -563,9 +627,7 @@ def expand_all(nodes: Iterable[Node]) -> tuple[Node, ...] | None:
             result.append(node)
             continue
         assert isinstance(node.schema, dict)
-        rest = Node(
-            node.side.without(node.schema, "allOf"), None, node.resolver, node.side, (node, ())
-        )
+        rest = node.cut(node.side.without(node.schema, "allOf"))
         stack.extend(
             node.child(branch, "allOf", i) for i, branch in reversed(list(enumerate(branches)))
         )

@@ -202,6 +202,8 @@ def _named(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 def _property_change(
     ch: Inclusion, subs: Subs, sup: Node, name: str, in_writer: bool, part: Node
 ) -> bool:
+    if ch.probing:
+        return False
     coverage = _coverage(subs, name)
     required = name in sup.required
     if in_writer:
@@ -372,8 +374,11 @@ def _additional_bucket(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 
 def _required(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     have = frozenset().union(*(n.required for n in subs))
+    missing = sup.required - have
+    if missing and ch.probing:
+        return False
     ok = True
-    for name in sorted(sup.required - have):
+    for name in sorted(missing):
         named = writer_for(subs, name)[1]
         if ch.backward:
             if named:
@@ -445,7 +450,7 @@ def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 
 def _objects_of_size(subs: Subs, size: int) -> list[JSON]:
     """Objects with `size` properties (named ones first), for witness candidates."""
-    names = [name for n in subs for name in n.properties]
+    names = [name for n in subs for name in n.listed_properties]
     names += [f"{UNNAMED}-{i}" for i in range(size)]
     names = list(dict.fromkeys(names))[:size]
     values: tuple[JSON, ...] = (None, 0, "a", True, {}, [])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from functools import lru_cache
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -31,13 +32,19 @@ _CATEGORY_SAMPLES = {
 
 def samples(pattern: str, limit: int = _LIMIT) -> list[str]:
     """Up to `limit` strings containing a match of `pattern` (empty if it cannot be read)."""
+    return list(_samples(pattern, limit))
+
+
+@lru_cache(maxsize=1024)
+def _samples(pattern: str, limit: int) -> tuple[str, ...]:
+    """`samples`, cached: the same few patterns are sampled in search after search."""
     try:
         parsed = _parser.parse(pattern)
         found = _sequence(list(parsed), {}, depth=0)  # type: ignore[call-overload]
     except (Exception, RecursionError):
-        return []
+        return ()
     unique = list(dict.fromkeys(found))
-    return unique[:limit]
+    return tuple(unique[:limit])
 
 
 def _sequence(items: list[tuple[Any, Any]], groups: dict[int, str], depth: int) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from fractions import Fraction
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from registry.compat import arrays, objects
@@ -152,7 +153,7 @@ class Sampler:
             parts, _ = objects.writer_for(subs, name)
             base[name] = self.one(parts, depth + 1)
         found: list[JSON] = [base]
-        optional = [name for n in subs for name in n.properties if name not in base]
+        optional = [name for n in subs for name in n.listed_properties if name not in base]
         least = max([c for n in subs if (c := n.count("minProperties")) is not None] or [0])
         filled = dict(base)
         for name in optional:
@@ -170,12 +171,25 @@ class Sampler:
         return found
 
 
+Bound = tuple[Fraction, bool]
+"""A numeric bound and whether it is exclusive."""
+
+
 def _numbers(subs: tuple[Node, ...], *, integral: bool) -> list[JSON]:
     lows = [b for n in subs if (b := n.lower_bound())]
     highs = [b for n in subs if (b := n.upper_bound())]
     low = max(lows, key=lambda b: (b[0], b[1])) if lows else None
     high = min(highs, key=lambda b: (b[0], not b[1])) if highs else None
     steps = [exact(m) for n in subs if (m := n.number_keyword("multipleOf")) and m > 0]
+    return list(_numbers_within(low, high, steps[0] if steps else None, integral))
+
+
+@lru_cache(maxsize=1024)
+def _numbers_within(
+    low: Bound | None, high: Bound | None, step: Fraction | None, integral: bool
+) -> tuple[JSON, ...]:
+    """Guesses moved onto `step` and kept within the bounds (exact arithmetic, so cached:
+    the same few bounds recur in every search)."""
     half = Fraction(1, 2)
     guesses = [Fraction(g) for g in (0, 1, -1, 2, 10, 100, 1000, 10**6, -(10**6))]
     for bound in (low, high):
@@ -185,8 +199,8 @@ def _numbers(subs: tuple[Node, ...], *, integral: bool) -> list[JSON]:
         guesses = [g + half for g in guesses] + [Fraction(1, 4), Fraction(-1, 4)]
     found: list[JSON] = []
     for value in guesses:
-        if steps:
-            value = steps[0] * math.ceil(value / steps[0])
+        if step is not None:
+            value = step * math.ceil(value / step)
         if integral:
             value = Fraction(math.ceil(value))
         elif value.denominator == 1:
@@ -196,7 +210,7 @@ def _numbers(subs: tuple[Node, ...], *, integral: bool) -> list[JSON]:
         if high is not None and (value > high[0] or (high[1] and value == high[0])):
             continue
         found.append(int(value) if integral else float(value))
-    return found
+    return tuple(found)
 
 
 def _strings(subs: tuple[Node, ...]) -> list[JSON]:
