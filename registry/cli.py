@@ -399,7 +399,7 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_compat(args: argparse.Namespace, settings: Settings) -> int:
-    from registry.compat import check, render_json, render_text
+    from registry.compat import InvalidSchema, check, render_json, render_text
     from registry.model import Mode
     from registry.refs import build_registry
     from registry.sources import LoadFailure, load_file, load_folder
@@ -432,14 +432,19 @@ def run_compat(args: argparse.Namespace, settings: Settings) -> int:
         others = [s for s in tree if s.ref is None or s.ref != schema.ref]
         return build_registry([*others, schema], base_url=settings.base_url)
 
-    report = check(
-        old.body,
-        new.body,
-        mode=mode,
-        policy=policy,
-        old_registry=registry_with(old),
-        new_registry=registry_with(new),
-    )
+    try:
+        report = check(
+            old.body,
+            new.body,
+            mode=mode,
+            policy=policy,
+            old_registry=registry_with(old),
+            new_registry=registry_with(new),
+        )
+    except InvalidSchema as error:
+        path = args.old if error.side == "the old schema" else args.new
+        print(f"error: {display(path)}: [metaschema] {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
     report = replace(
         report,
         old_label=f"{display(args.old)} ({report.old_label})",

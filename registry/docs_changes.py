@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from registry.compat import diff, is_compatible, required_bump
+from registry.compat import InvalidSchema, diff, is_compatible, required_bump
 from registry.compat.catalogue import ANNOTATION_TYPES
 from registry.config import Settings
 from registry.model import Change, Mode, SchemaRef, Version
@@ -48,20 +48,23 @@ def is_annotation(change: Change) -> bool:
 
 
 def changelog(snapshot: Snapshot, settings: Settings) -> dict[SchemaRef, VersionChanges]:
-    """Every version that has a predecessor, keyed by its own ref."""
+    """Every version that has a valid predecessor, keyed by its own ref."""
     references = build_registry(snapshot.schemas, base_url=settings.base_url)
     found: dict[SchemaRef, VersionChanges] = {}
     for schema_id, versions in snapshot.by_id.items():
         event = settings.for_event(schema_id)
         for old, new in pairwise(versions):
             assert old.version is not None and new.ref is not None
-            changes = diff(
-                old.body,
-                new.body,
-                policy=event.policy,
-                old_registry=references,
-                new_registry=references,
-            )
+            try:
+                changes = diff(
+                    old.body,
+                    new.body,
+                    policy=event.policy,
+                    old_registry=references,
+                    new_registry=references,
+                )
+            except InvalidSchema:
+                continue  # lint reports the invalid schema; its page shows no changelog
             found[new.ref] = VersionChanges(
                 previous=old.version,
                 changes=tuple(changes),

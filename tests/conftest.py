@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from git import Repo as GitPythonRepo
+from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
     from tests.loopback import Loopback
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
 pytest_plugins = ["registry.pytest_plugin", "pytester"]
 """The package's own pytest plugin (already loaded when the package is installed), and pytester
 to run the plugin in a pytest of its own."""
+
+# Timing is not behaviour: property tests must not fail because a shared 2-core machine is busy.
+settings.register_profile(
+    "telemetry-registry", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("telemetry-registry")
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"

@@ -105,3 +105,14 @@ def test_an_unreadable_file_is_a_clear_error_with_exit_1(
 def test_an_unknown_mode_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compat", str(OLD), str(NEW), "--mode", "sideways"]) == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_an_invalid_schema_is_refused_with_its_file_and_pointer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    invalid = FIXTURES / "invalid-multiple-of.json"
+    for argv in (["compat", str(OLD), str(invalid)], ["compat", str(invalid), str(OLD)]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {invalid}: [metaschema]")
+        assert "/properties/count/multipleOf" in err and "Traceback" not in err

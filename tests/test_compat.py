@@ -455,3 +455,14 @@ def test_is_compatible_reads_the_pairwise_part_of_every_mode(mode: Mode, expecte
 def test_unknown_policies_are_refused() -> None:
     with pytest.raises(ValueError, match="policy"):
         diff({}, {}, policy="sloppy")
+
+
+def test_the_engine_refuses_a_schema_that_breaks_its_metaschema() -> None:
+    from registry.compat import InvalidSchema, diff
+
+    valid = {"type": "number", "multipleOf": 1}
+    with pytest.raises(InvalidSchema) as raised:
+        diff(valid, {"type": "number", "multipleOf": 0})
+    assert (raised.value.side, raised.value.pointer) == ("the new schema", "/multipleOf")
+    with pytest.raises(InvalidSchema, match="unknown `\\$schema`"):
+        diff({"$schema": "https://example.com/mine"}, valid)

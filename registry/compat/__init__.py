@@ -15,7 +15,7 @@ from typing import Any
 import referencing
 
 from registry.compat.catalogue import ANNOTATION_KEYWORDS, CHANGE_TYPES
-from registry.compat.differ import POLICIES, Comparison, compare
+from registry.compat.differ import POLICIES, Comparison, InvalidSchema, compare
 from registry.compat.report import CompatReport, Witness, check, render_json, render_text, to_json
 from registry.compat.verdict import is_compatible, required_bump
 from registry.compat.witness import search
@@ -27,6 +27,7 @@ __all__ = [
     "POLICIES",
     "Comparison",
     "CompatReport",
+    "InvalidSchema",
     "Witness",
     "check",
     "compare",

@@ -23,6 +23,7 @@ ANNOTATION_KEYWORDS: frozenset[str] = frozenset(
         "x-owner",
         "x-deprecated-reason",
         "x-replaced-by",
+        "x-breaking-change",
     }
 )
 """Keywords whose changes never alter which events are valid, nor what they mean to a reader.
@@ -44,6 +45,7 @@ ANNOTATION_CHANGE_TYPES: Mapping[str, str] = {
     "x-owner": "OWNER_CHANGED",
     "x-deprecated-reason": "DEPRECATION_CHANGED",
     "x-replaced-by": "DEPRECATION_CHANGED",
+    "x-breaking-change": "BREAKING_CHANGE_DECLARATION_CHANGED",
 }
 
 METADATA_CHANGE_TYPES: Mapping[str, str] = {

@@ -25,7 +25,7 @@ from registry.compat.catalogue import (
 from registry.compat.inclusion import Found, Inclusion
 from registry.compat.nodes import Interner, Side, json_equal
 from registry.model import JSON, Change, Mode, pointer_join
-from registry.refs import DRAFT4, refuse_retrieval
+from registry.refs import DRAFT4, UnknownDialect, dialect_of, metaschema_errors, refuse_retrieval
 from registry.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
 
 POLICIES = ("strict", "lenient")
@@ -53,6 +53,34 @@ def label_of(body: Mapping[str, JSON], fallback: str) -> str:
     return fallback
 
 
+class InvalidSchema(ValueError):
+    """A schema the engine cannot compare: it breaks its draft's metaschema.
+
+    The engine's reasoning assumes valid schemas (`multipleOf: 0` would divide by zero, a
+    draft-4 schema with a numeric `exclusiveMaximum` means something else to a validator).
+    """
+
+    def __init__(self, side: str, message: str, pointer: str) -> None:
+        self.side = side
+        self.pointer = pointer
+        super().__init__(
+            f"{side} is not a valid JSON Schema: {message} (at {pointer or '/'}); "
+            "fix it first (`telemetry-registry lint` lists every problem)"
+        )
+
+
+def require_valid(body: Mapping[str, JSON], side: str) -> None:
+    """Raise InvalidSchema unless `body` is valid against its draft's metaschema."""
+    try:
+        dialect = dialect_of(body)
+    except UnknownDialect as error:
+        raise InvalidSchema(side, str(error), "/$schema") from None
+    invalid = next(metaschema_errors(dialect, body), None)
+    if invalid is not None:
+        pointer = "".join(pointer_join("", part) for part in invalid.absolute_path)
+        raise InvalidSchema(side, invalid.message, pointer)
+
+
 def compare(
     old: Mapping[str, JSON],
     new: Mapping[str, JSON],
@@ -61,9 +89,14 @@ def compare(
     old_registry: referencing.Registry[Any] | None = None,
     new_registry: referencing.Registry[Any] | None = None,
 ) -> Comparison:
-    """Run both directions and merge their changes with the annotation edits."""
+    """Run both directions and merge their changes with the annotation edits.
+
+    Raises InvalidSchema when either schema breaks its metaschema.
+    """
     if policy not in POLICIES:
         raise ValueError(f"policy must be strict or lenient, not {policy!r}")
+    require_valid(old, "the old schema")
+    require_valid(new, "the new schema")
     old, new = _plain(old), _plain(new)
     interner = Interner()
     old_side = Side(
