@@ -26,10 +26,10 @@ def summary(findings: Sequence[Finding], *, checked: int) -> str:
     warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
     files = len({f.path for f in findings})
     if not findings:
-        return f"{_plural(checked, 'file')} checked: no problems."
+        return f"{plural(checked, 'file')} checked: no problems."
     return (
-        f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
-        f"{_plural(files, 'file')} ({checked} checked)."
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in "
+        f"{plural(files, 'file')} ({checked} checked)."
     )
 
 
@@ -104,5 +104,5 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")

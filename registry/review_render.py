@@ -15,7 +15,7 @@ from typing import Any
 
 from registry.governance import BREAKING_KEY, PAIRWISE_MODES, Assessment, Status
 from registry.model import JSON, Change, Finding, Severity, VersionStyle
-from registry.report import render_github
+from registry.report import plural, render_github
 from registry.review import Review, Witness
 
 MARKER = "<!-- telemetry-registry review -->"
@@ -60,9 +60,9 @@ def render_markdown(review: Review) -> str:
 
 def _verdict(review: Review) -> str:
     errors, warnings = review.errors(), review.warnings()
-    warned = f", {_plural(warnings, 'warning')}" if warnings else ""
+    warned = f", {plural(warnings, 'warning')}" if warnings else ""
     if errors:
-        return f"❌ {_plural(errors, 'problem')} to fix{warned}"
+        return f"❌ {plural(errors, 'problem')} to fix{warned}"
     return f"✅ passed{warned}"
 
 
@@ -77,7 +77,7 @@ def _summary(review: Review) -> str:
         namespaces = sorted({_namespace(review, a) for a in review.assessments if a.new_namespace})
         extra = []
         if new_events:
-            extra.append(_plural(new_events, "new event"))
+            extra.append(plural(new_events, "new event"))
         if namespaces:
             extra.append(
                 "new namespace"
@@ -85,7 +85,7 @@ def _summary(review: Review) -> str:
                 + ", ".join(f"`{name}`" for name in namespaces)
             )
         parts.append(
-            f"**{_plural(added, 'version')} added**" + (f" ({'; '.join(extra)})" if extra else "")
+            f"**{plural(added, 'version')} added**" + (f" ({'; '.join(extra)})" if extra else "")
         )
     for status, words in (
         (Status.ANNOTATED, "edited in place (annotations only)"),
@@ -93,16 +93,16 @@ def _summary(review: Review) -> str:
         (Status.DELETED, "deleted"),
     ):
         if counts.get(status.value):
-            parts.append(f"**{_plural(counts[status.value], 'version')} {words}**")
+            parts.append(f"**{plural(counts[status.value], 'version')} {words}**")
     deprecated = sum(1 for a in review.assessments if a.deprecates)
     if deprecated:
         parts.append(f"**{deprecated} deprecated**")
     breaks = sum(1 for a in review.assessments if a.status is Status.ADDED and not a.compatible)
     if breaks:
-        parts.append(f"**{_plural(breaks, 'breaking change')}**")
+        parts.append(f"**{plural(breaks, 'breaking change')}**")
     other = len(review.other_lint())
     if other:
-        parts.append(_plural(len({f.path for f in review.other_lint()}), "other file"))
+        parts.append(plural(len({f.path for f in review.other_lint()}), "other file"))
     if not parts:
         return "No schema versions were added, changed or deleted."
     return " · ".join(parts) + "."
@@ -311,10 +311,6 @@ def _short(review: Review, assessment: Assessment) -> str:
 
 def _namespace(review: Review, assessment: Assessment) -> str:
     return _short(review, assessment).split("/", 1)[0]
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 # -- JSON ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
 from registry.compat.nodes import ALL_TYPES, IN_PLACE_APPLICATORS, OBJECT, STRING, Node
-from registry.model import JSON
+from registry.model import JSON, pointer_join
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion
@@ -288,7 +288,7 @@ def _pattern_buckets(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                         "holding such a property with another value",
                         subs,
                         sup,
-                        keyword=f"patternProperties/{_escape(pattern)}",
+                        keyword=pointer_join("patternProperties", pattern),
                         sup_value=pattern,
                     )
                     and ok
@@ -514,8 +514,9 @@ def _dependencies(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                     f"holding `{name}`",
                     subs,
                     sup,
-                    keyword=f"{'dependencies' if sup.has('dependencies') else 'dependentSchemas'}/"
-                    f"{_escape(name)}",
+                    keyword=pointer_join(
+                        "dependencies" if sup.has("dependencies") else "dependentSchemas", name
+                    ),
                     candidates=[{name: value} for value in _PROBES],
                 )
                 and ok
@@ -559,8 +560,4 @@ def _pointer(subs: Subs, keyword: str, name: str) -> str:
         own = node.property(name)
         if own is not None:
             return own.pointer
-    return (subs[0].pointer if subs else "") + f"/{keyword}/{_escape(name)}"
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
+    return pointer_join(subs[0].pointer if subs else "", keyword, name)
