@@ -13,12 +13,12 @@ __version__ = "0.1.0"
 __all__ = ["EventLog", "__version__"]
 
 if TYPE_CHECKING:
-    from registry.eventlog import EventLog
+    from registry.eventlog.event_log import EventLog
 
 
 def __getattr__(name: str) -> Any:
     if name == "EventLog":
-        from registry.eventlog import EventLog
+        from registry.eventlog.event_log import EventLog
 
         return EventLog
     raise AttributeError(f"module 'registry' has no attribute {name!r}")

@@ -35,11 +35,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from registry.config import ConfigError, Settings, load_settings
-from registry.docs import DocsError, DocsSite, render_site
-from registry.docs_changes import changelog
-from registry.index import disk_path
-from registry.sources import Snapshot, load_folder
+from registry.core.config import ConfigError, Settings, load_settings
+from registry.core.index import disk_path
+from registry.docs.changes import changelog
+from registry.docs.site import DocsError, DocsSite, render_site
+from registry.sources.snapshot import Snapshot
+from registry.sources.tree import load_folder
 
 log = logging.getLogger("mkdocs.plugins.telemetry-registry")
 
@@ -169,7 +170,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         return server
 
     def _registry(self, snapshot: Snapshot, config: MkDocsConfig) -> tuple[dict[str, bytes], str]:
-        from registry.publish import PublishError, render_registry
+        from registry.publish.writer import PublishError, render_registry
 
         try:
             files = render_registry(snapshot, self.settings.base_url)
@@ -186,7 +187,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         return urlsplit(base_url).path.strip("/")
 
     def _history(self, snapshot: Snapshot) -> dict[Any, Any] | None:
-        from registry.history import schema_history
+        from registry.sources.history import schema_history
 
         try:
             import git
@@ -212,7 +213,7 @@ def _assets() -> Iterator[tuple[str, bytes]]:
 
 
 def rules_markdown(settings: Settings) -> str:
-    from registry.report import render_rules
+    from registry.report.findings import render_rules
 
     return (
         "# Schema rules\n\n"

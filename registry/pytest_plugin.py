@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from registry.eventlog import EventLog
+    from registry.eventlog.event_log import EventLog
 
 INI_REGISTRY = "telemetry_registry"
 
@@ -81,7 +81,7 @@ def event_allowed_schemas(
     """The `allowed_schemas` of `event_log`: by default every event the registry lists."""
     if event_registry_url is None:
         return []
-    from registry.client import RegistryClient
+    from registry.client.registry_client import RegistryClient
 
     return sorted(RegistryClient(event_registry_url, cache_dir=event_registry_cache).index().events)
 
@@ -109,7 +109,7 @@ def event_log(
 
     The EventLog is closed (its async listeners awaited) after the test.
     """
-    from registry.eventlog import EventLog
+    from registry.eventlog.event_log import EventLog
 
     log = EventLog(
         handlers=[event_capture],

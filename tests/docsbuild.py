@@ -7,9 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURES, PROJECT, GitRepo
+from tests.gitrepo import GitRepo
+from tests.paths import DOCS_FIXTURES, PROJECT
 
-DOCS_FIXTURES = FIXTURES / "docs"
 HOOKS = PROJECT / "tools" / "mkdocs_hooks.py"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from registry.serve import RegistryRequestHandler, make_server, server_url
+from registry.publish.serve import RegistryRequestHandler, make_server, server_url
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,12 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 from registry import cli
-from registry.config import Settings
-from registry.eventlog import EventLog
-from registry.publish import publish
-from registry.sources import load_folder
-from tests.conftest import PROJECT
+from registry.core.config import Settings
+from registry.eventlog.event_log import EventLog
+from registry.publish.writer import publish
+from registry.sources.tree import load_folder
 from tests.loopback import start
+from tests.paths import PROJECT
 
 GUIDE = PROJECT / "site" / "app-developers.md"
 SERVE_URL = "http://127.0.0.1:8000/"

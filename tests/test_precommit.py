@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PROJECT, GitRepo
-from tests.test_governance import place, published
+from tests.checks.test_governance import place, published
+from tests.gitrepo import GitRepo
+from tests.paths import PROJECT
 
 NETWORK_TROUBLE = (
     "Could not find a version that satisfies",

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from registry.eventlog import EventLog
+from registry.eventlog.event_log import EventLog
 from registry.pytest_plugin import EventCapture
 from tests.loopback import Loopback
 

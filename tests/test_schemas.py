@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from registry.config import load_settings
-from registry.model import EventSchema
-from registry.refs import build_registry, validator_for
-from registry.sources import Snapshot, load_folder
-from tests.conftest import PROJECT
+from registry.core.config import load_settings
+from registry.core.model import EventSchema
+from registry.core.refs import build_registry, validator_for
+from registry.sources.snapshot import Snapshot
+from registry.sources.tree import load_folder
+from tests.paths import PROJECT
 
 SETTINGS = load_settings(PROJECT / "pyproject.toml")
 TREE: Snapshot = load_folder(SETTINGS.schema_root)

@@ -19,7 +19,7 @@ from registry.compat.differ import POLICIES, Comparison, InvalidSchema, compare
 from registry.compat.report import CompatReport, Witness, check, render_json, render_text, to_json
 from registry.compat.verdict import is_compatible, required_bump
 from registry.compat.witness import search
-from registry.model import JSON, Change, Mode
+from registry.core.model import JSON, Change, Mode
 
 __all__ = [
     "ANNOTATION_KEYWORDS",

@@ -24,9 +24,15 @@ from registry.compat.catalogue import (
 )
 from registry.compat.inclusion import Found, Inclusion
 from registry.compat.nodes import Interner, Side, json_equal
-from registry.model import JSON, Change, Mode, pointer_join
-from registry.refs import DRAFT4, UnknownDialect, dialect_of, metaschema_errors, refuse_retrieval
-from registry.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
+from registry.core.model import JSON, Change, Mode, pointer_join
+from registry.core.refs import (
+    DRAFT4,
+    UnknownDialect,
+    dialect_of,
+    metaschema_errors,
+    refuse_retrieval,
+)
+from registry.core.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
 
 POLICIES = ("strict", "lenient")
 

@@ -27,7 +27,7 @@ from registry.compat.nodes import (
     type_atoms,
     value_key,
 )
-from registry.model import JSON
+from registry.core.model import JSON
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion

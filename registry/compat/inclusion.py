@@ -28,7 +28,7 @@ from registry.compat.nodes import (
     value_atom,
     value_key,
 )
-from registry.model import JSON, Change, Mode
+from registry.core.model import JSON, Change, Mode
 
 MAX_DEPTH = 64
 MAX_BRANCHES = 4096

@@ -22,8 +22,8 @@ import referencing
 import referencing.exceptions
 from jsonschema.protocols import Validator
 
-from registry.model import JSON, pointer_join
-from registry.refs import DRAFT4, DRAFT6, DRAFT7, Dialect, dialect_or_default, validator_for
+from registry.core.model import JSON, pointer_join
+from registry.core.refs import DRAFT4, DRAFT6, DRAFT7, Dialect, dialect_or_default, validator_for
 
 NULL, BOOLEAN, INTEGER, FRACTION = "null", "boolean", "integer", "fraction"
 STRING, ARRAY, OBJECT = "string", "array", "object"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
 from registry.compat.nodes import ALL_TYPES, IN_PLACE_APPLICATORS, OBJECT, STRING, Node
-from registry.model import JSON, pointer_join
+from registry.core.model import JSON, pointer_join
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion

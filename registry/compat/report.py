@@ -12,7 +12,7 @@ import referencing
 from registry.compat.differ import compare
 from registry.compat.verdict import broken_by, is_compatible, required_bump
 from registry.compat.witness import search
-from registry.model import JSON, Change, Mode
+from registry.core.model import JSON, Change, Mode
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from registry.compat.catalogue import ANNOTATION_TYPES
-from registry.model import Change, Mode
+from registry.core.model import Change, Mode
 
 BUMPS = ("none", "patch", "minor", "major")
 

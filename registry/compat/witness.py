@@ -33,7 +33,7 @@ from registry.compat.nodes import (
     expand_all,
 )
 from registry.compat.regex_sample import samples
-from registry.model import JSON, Mode
+from registry.core.model import JSON, Mode
 
 if TYPE_CHECKING:
     from registry.compat.differ import Comparison

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from registry.compat import CHANGE_TYPES, check, diff, is_compatible
-from registry.model import Mode
-from registry.refs import validator_for
+from registry.core.model import Mode
+from registry.core.refs import validator_for
 
 CORPUS = "conformance/compat"
 

@@ -25,9 +25,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
 from registry.cli import main  # noqa: E402
-from registry.config import load_settings  # noqa: E402
-from registry.history import file_histories  # noqa: E402
-from registry.sources import open_repo  # noqa: E402
+from registry.core.config import load_settings  # noqa: E402
+from registry.sources.git import open_repo  # noqa: E402
+from registry.sources.history import file_histories  # noqa: E402
 
 BASE_URL = "https://events.example.org/schemas/"
 VERSIONS = ("1.0.0", "1.1.0", "1.2.0", "2.0.0")

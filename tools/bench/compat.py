@@ -32,11 +32,11 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from registry.cli import main as cli_main  # noqa: E402
+from registry import cli_main  # noqa: E402
 from registry.compat import check  # noqa: E402
-from registry.model import EventSchema, Mode  # noqa: E402
-from registry.refs import build_registry  # noqa: E402
-from registry.sources import load_folder  # noqa: E402
+from registry.core.model import EventSchema, Mode  # noqa: E402
+from registry.core.refs import build_registry  # noqa: E402
+from registry.sources.tree import load_folder  # noqa: E402
 
 BASE_URL = "https://events.example.org/schemas/"
 PEER_VENV = Path(tempfile.gettempdir()) / "telemetry-registry-compat-peers"

@@ -28,11 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from registry.config import Settings
-from registry.docs import render_site
-from registry.iglu import import_iglu
+from registry.core.config import Settings
+from registry.docs.site import render_site
 from registry.mkdocs_plugin import rules_markdown
-from registry.sources import load_folder
+from registry.sources.iglu import import_iglu
+from registry.sources.tree import load_folder
 
 PROJECT = Path(__file__).resolve().parents[2]
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpora" / "iglu-central"

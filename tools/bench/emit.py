@@ -157,8 +157,8 @@ def floor(folder: Path) -> Recorder:
 def lean_floor(folder: Path) -> Recorder:
     """EventLog's own envelope, encoder and record dispatch, without checks or validation."""
     sys.path.insert(0, str(PROJECT))
-    from registry.envelope import envelope, to_line, utc_now
-    from registry.loglines import EventLineFormatter, RecordFactory, dispatch
+    from registry.eventlog.envelope import envelope, to_line, utc_now
+    from registry.eventlog.loglines import EventLineFormatter, RecordFactory, dispatch
 
     handler = file_handler(folder, "lean-floor")
     handler.setFormatter(EventLineFormatter())
@@ -197,10 +197,10 @@ def served_registry(folder: Path) -> str:
     import threading
 
     sys.path.insert(0, str(PROJECT))
-    from registry.config import Settings
-    from registry.publish import publish
-    from registry.serve import RegistryRequestHandler, make_server, server_url
-    from registry.sources import load_folder
+    from registry.core.config import Settings
+    from registry.publish.serve import RegistryRequestHandler, make_server, server_url
+    from registry.publish.writer import publish
+    from registry.sources.tree import load_folder
 
     tree = folder / "tree" / "bench" / "file-opened"
     tree.mkdir(parents=True)

@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from registry.config import Settings
-from registry.iglu import import_iglu
-from registry.lint import lint
-from registry.sources import iter_schema_files, load_folder
+from registry.checks.lint import lint
+from registry.core.config import Settings
+from registry.sources.iglu import import_iglu
+from registry.sources.tree import iter_schema_files, load_folder
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "iglu-central"
 

@@ -23,14 +23,14 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from registry.client import RegistryClient  # noqa: E402
-from registry.config import Settings  # noqa: E402
-from registry.iglu import import_iglu  # noqa: E402
-from registry.lint import lint  # noqa: E402
-from registry.model import Severity  # noqa: E402
-from registry.publish import publish, render_registry, write_tree  # noqa: E402
-from registry.serve import RegistryRequestHandler, make_server, server_url  # noqa: E402
-from registry.sources import load_folder  # noqa: E402
+from registry.checks.lint import lint  # noqa: E402
+from registry.client.registry_client import RegistryClient  # noqa: E402
+from registry.core.config import Settings  # noqa: E402
+from registry.core.model import Severity  # noqa: E402
+from registry.publish.serve import RegistryRequestHandler, make_server, server_url  # noqa: E402
+from registry.publish.writer import publish, render_registry, write_tree  # noqa: E402
+from registry.sources.iglu import import_iglu  # noqa: E402
+from registry.sources.tree import load_folder  # noqa: E402
 
 DOWNGRADED = (
     "title-present",

@@ -1,0 +1,280 @@
+"""Assess one version against what it replaces, with the compatibility engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from functools import cached_property
+from typing import Any
+
+import referencing
+
+from registry import compat
+from registry.checks.governance.model import (
+    PAIRWISE_MODES,
+    Assessment,
+    Comparison,
+    Status,
+    breaking_changes,
+    broken_against,
+)
+from registry.checks.governance.rules import BREAKING_KEY, finding, present
+from registry.checks.governance.versions import (
+    bump_between,
+    line_since_break,
+    next_version,
+    satisfies,
+)
+from registry.core.config import Settings
+from registry.core.model import EventSchema, Finding, SchemaRef, VersionStyle
+from registry.core.refs import UnknownDialect, build_registry, dialect_of, metaschema_errors
+from registry.sources.snapshot import Snapshot
+
+
+class Assessor:
+    """The rules that need the compatibility engine, with each snapshot's `$ref` registry."""
+
+    def __init__(self, settings: Settings, base: Snapshot, head: Snapshot) -> None:
+        self.settings = settings
+        self.base = base
+        self.head = head
+
+    @cached_property
+    def base_registry(self) -> referencing.Registry[Any]:
+        """Needed only for published versions edited in place, so built on first use."""
+        return build_registry(self.base.schemas, base_url=self.settings.base_url)
+
+    @cached_property
+    def head_registry(self) -> referencing.Registry[Any]:
+        return build_registry(self.head.schemas, base_url=self.settings.base_url)
+
+    def compare(
+        self, old: EventSchema, new: EventSchema, policy: str, *, published: bool = False
+    ) -> Comparison | None:
+        """Diff two versions; `published` when `old` is read from the base, not the head.
+
+        None when either is not a valid schema: there is nothing sound to compare (lint
+        reports why).
+        """
+        if not (_valid(old) and _valid(new)):
+            return None
+        changes = tuple(
+            compat.diff(
+                old.body,
+                new.body,
+                policy=policy,
+                old_registry=self.base_registry if published else self.head_registry,
+                new_registry=self.head_registry,
+            )
+        )
+        verdicts = {mode: bool(compat.is_compatible(changes, mode)) for mode in PAIRWISE_MODES}
+        assert old.ref is not None
+        return Comparison(old.ref, changes, verdicts)
+
+    def edited(
+        self, ref: SchemaRef, old: EventSchema, new: EventSchema, head: Snapshot
+    ) -> Assessment:
+        event = self.settings.for_event(ref.id)
+        comparison = self.compare(old, new, event.policy, published=True)
+        kind = compat.required_bump(comparison.changes) if comparison else "major"
+        path = head.display_path(new.rel_path)
+        if comparison is not None and kind in ("none", "patch"):
+            return Assessment(
+                ref, Status.ANNOTATED, path, new, old, event.compatibility, (comparison,)
+            )
+        changes = comparison.changes if comparison else ()
+        pointer = changes[0].path if changes else ""
+        what = "; ".join(change.description for change in changes[:3])
+        more = len(changes) - 3
+        if comparison is None:
+            what = "it is no longer a valid schema (see its lint findings)"
+        problem = finding(
+            self.settings,
+            "version-immutable",
+            f"{ref} is published and may change only in annotations, but this edit changes "
+            f"what it accepts: {what}" + (f" (and {more} more)" if more > 0 else ""),
+            path,
+            new.line_of(pointer) or new.line_of(""),
+            pointer=pointer,
+        )
+        return Assessment(
+            ref,
+            Status.MODIFIED,
+            path,
+            new,
+            old,
+            event.compatibility,
+            (comparison,) if comparison else (),
+            findings=present(problem),
+        )
+
+    def added(self, schema: EventSchema, base: Snapshot, head: Snapshot) -> Assessment:
+        ref = schema.ref
+        assert ref is not None
+        event = self.settings.for_event(ref.id)
+        path = head.display_path(schema.rel_path)
+        earlier = [s for s in head.versions(ref.id) if s.version and s.version < ref.version]
+        published = [s.version for s in base.versions(ref.id) if s.version]
+        findings: list[Finding | None] = []
+        if published and ref.version <= max(published):
+            findings.append(
+                finding(
+                    self.settings,
+                    "version-not-greater",
+                    f"new version {ref.version} of {ref.id} is not greater than the published "
+                    f"version {max(published)}; versions only grow",
+                    path,
+                    schema.line_of("/version"),
+                    pointer="/version",
+                )
+            )
+        predecessor = earlier[-1] if earlier else None
+        findings.append(self._skip(schema, predecessor, path))
+        if predecessor is None:
+            return Assessment(
+                ref,
+                Status.ADDED,
+                path,
+                schema,
+                None,
+                event.compatibility,
+                bump="first",
+                findings=present(*findings),
+                new_event=not published,
+            )
+        compared = [predecessor]
+        if event.compatibility.transitive:
+            compared += reversed(line_since_break(earlier, ref.version)[:-1])
+        comparisons = [self.compare(other, schema, event.policy) for other in compared]
+        if not _valid(schema):  # lint reports the schema itself; no bump to judge
+            return Assessment(
+                ref,
+                Status.ADDED,
+                path,
+                schema,
+                predecessor,
+                event.compatibility,
+                findings=present(*findings),
+            )
+        for other, comparison in zip(compared, comparisons, strict=True):
+            if comparison is None:
+                findings.append(
+                    finding(
+                        self.settings,
+                        "bump-matches-change",
+                        f"the bump of {ref.version} cannot be checked: version {other.version} "
+                        "is not a valid schema",
+                        path,
+                        schema.line_of("/version"),
+                        pointer="/version",
+                        hint=f"fix version {other.version} (`telemetry-registry lint` shows how)",
+                    )
+                )
+        assessment = Assessment(
+            ref,
+            Status.ADDED,
+            path,
+            schema,
+            predecessor,
+            event.compatibility,
+            # the predecessor's comparison comes first, or there is none to judge by
+            tuple(c for c in comparisons if c is not None) if comparisons[0] else (),
+        )
+        bump = bump_between(predecessor, schema)
+        required = self._required(assessment)
+        findings.extend(self._bump_findings(assessment, bump, required))
+        return replace(assessment, bump=bump, required_bump=required, findings=present(*findings))
+
+    def _skip(
+        self, schema: EventSchema, predecessor: EventSchema | None, path: str
+    ) -> Finding | None:
+        version = schema.version
+        assert version is not None
+        if predecessor is None or predecessor.version is None:
+            if version.major <= 1:
+                return None
+            expected = "1" if version.style is VersionStyle.INTEGER else "1.0.0 (or 0.1.0)"
+            message = f"the first version of {schema.id} is {version}, not {expected}"
+        else:
+            before = predecessor.version
+            if version.major <= before.major + 1 or version.style is not before.style:
+                return None
+            message = (
+                f"version {version} of {schema.id} follows {before}, skipping "
+                f"{'version' if version.style is VersionStyle.INTEGER else 'major version'} "
+                f"{before.major + 1}"
+            )
+        return finding(
+            self.settings,
+            "version-skips-major",
+            message,
+            path,
+            schema.line_of("/version"),
+            pointer="/version",
+        )
+
+    def _required(self, assessment: Assessment) -> str:
+        if not assessment.compatible:
+            return "major"
+        kind = str(compat.required_bump(assessment.changes))
+        return "minor" if kind == "major" else kind
+
+    def _bump_findings(
+        self, assessment: Assessment, bump: str, required: str
+    ) -> Iterator[Finding | None]:
+        schema, before = assessment.schema, assessment.before
+        assert schema is not None and before is not None
+        assert schema.version is not None and before.version is not None
+        mode = assessment.mode
+        broken = broken_against(assessment)
+        reasons = "; ".join(c.description for c in breaking_changes(broken, mode)) if broken else ""
+        if schema.version.style is VersionStyle.INTEGER:
+            if required == "major" and not assessment.declared_break:
+                yield finding(
+                    self.settings,
+                    "breaking-change-undeclared",
+                    f"version {schema.version} of {schema.id} is incompatible with "
+                    f"{broken.against.version if broken else before.version} under "
+                    f"{mode.value} compatibility"
+                    + (f" ({reasons})" if reasons else "")
+                    + f" but does not declare `{BREAKING_KEY}`",
+                    assessment.path,
+                    schema.line_of(""),
+                )
+        elif not satisfies(bump, required, before.version):
+            target = next_version(before.version, required)
+            yield finding(
+                self.settings,
+                "bump-matches-change",
+                f"{schema.version} is a {bump} bump from {before.version}, but the change needs "
+                f"a {required} bump ({target})"
+                + (
+                    f": it is incompatible with {broken.against.version} under {mode.value} "
+                    f"compatibility" + (f" ({reasons})" if reasons else "")
+                    if required == "major" and broken
+                    else ""
+                ),
+                assessment.path,
+                schema.line_of("/version"),
+                pointer="/version",
+                hint=f"number the version {target} or above",
+            )
+        if assessment.declared_break:
+            yield finding(
+                self.settings,
+                "breaking-change-declared",
+                f"version {schema.version} of {schema.id} declares a breaking change: "
+                f"{assessment.declared_break}",
+                assessment.path,
+                schema.line_of("/" + BREAKING_KEY),
+                pointer="/" + BREAKING_KEY,
+            )
+
+
+def _valid(schema: EventSchema) -> bool:
+    """Whether a schema is valid against its draft's metaschema (the engine's precondition)."""
+    try:
+        dialect = dialect_of(schema.body)
+    except UnknownDialect:
+        return False
+    return next(metaschema_errors(dialect, schema.body), None) is None

@@ -1,0 +1,395 @@
+"""RegistryClient: read a published registry by `$id`, verified, cached, and safe offline.
+
+The client reads `index.json` from wherever the registry is served (its own base URL, a mirror,
+a vendored folder, a test server) and finds every schema through it, so `$id`s never need to
+resolve on the network. Each schema's bytes are checked against the index's sha256. Over
+http(s), responses are cached on disk: the index is revalidated with ETag / Last-Modified once
+its time-to-live has passed; a schema version is immutable, so a cached copy whose digest
+matches the index is used without asking the server. When the registry cannot be reached the
+client uses the cache and logs a warning on the `registry.client` logger.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import referencing
+from jsonschema.protocols import Validator
+
+from registry.client.cache import CacheEntry, DiskCache, default_cache_dir
+from registry.client.transport import FetchError, FolderSource, HttpSource, Source
+from registry.core.index import (
+    INDEX_FILE,
+    IndexFormatError,
+    RegistryIndex,
+    VersionEntry,
+    sha256_hex,
+)
+from registry.core.model import JSON, Version, VersionError
+from registry.core.refs import retrieving_registry, validator_for
+
+logger = logging.getLogger("registry.client")
+
+T = TypeVar("T")
+VersionLike = str | int | Version
+
+
+class RegistryError(Exception):
+    """Any failure to read a schema from a registry."""
+
+
+class RegistryUnavailable(RegistryError):
+    """The registry could not be read and the cache holds no usable copy."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"cannot read {url}: {reason}. Check the registry URL and the network; "
+            "schemas fetched once before are served from the cache"
+        )
+
+
+class InvalidResponse(RegistryError):
+    """The registry answered with something that is not what a published registry serves."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"{url} is not a usable registry file: {reason}. Check that the client's URL is the "
+            "folder that holds index.json, and republish the registry if its files are damaged"
+        )
+
+
+class DigestMismatch(RegistryError):
+    """A schema's bytes differ from the sha256 the index lists; the schema was not used."""
+
+    def __init__(self, url: str, expected: str, actual: str) -> None:
+        self.url = url
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"{url} has sha256 {actual} but the index lists {expected}: the file was changed "
+            "after publishing or damaged in transit. Republish the registry, or read it from "
+            "its original location instead of this copy"
+        )
+
+
+class SchemaNotFound(RegistryError, LookupError):
+    """Neither the registry nor the cache has this schema version; `reason` says why."""
+
+    def __init__(self, schema_id: str, version: str | None, url: str, reason: str) -> None:
+        self.schema_id = schema_id
+        self.version = version
+        self.url = url
+        self.reason = reason
+        which = f"version {version} of " if version else ""
+        super().__init__(f"{which}{schema_id} is not available from {url}: {reason}")
+
+
+class RegistryClient:
+    """Resolve schemas by `$id` from a registry served at `url` (http(s)://, file:// or a folder).
+
+    `ttl` is how long (seconds) a fetched index is used before it is revalidated; `timeout`
+    bounds each HTTP attempt and `retries` more attempts follow a transient failure, with
+    `backoff` seconds doubling between them. `offline=True` never uses the network: it reads
+    the cache (and a local folder, which needs no network). The cache
+    lives in `cache_dir`, else `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder.
+    One client may be shared between threads.
+    """
+
+    def __init__(
+        self,
+        url: str | os.PathLike[str],
+        *,
+        cache_dir: str | os.PathLike[str] | None = None,
+        ttl: float = 300.0,
+        timeout: float = 10.0,
+        retries: int = 2,
+        backoff: float = 0.25,
+        offline: bool = False,
+    ) -> None:
+        if timeout <= 0 or retries < 0 or ttl < 0 or backoff < 0:
+            raise ValueError("timeout must be positive; ttl, retries and backoff not negative")
+        self._source = source_for(url, timeout=timeout, retries=retries, backoff=backoff)
+        self.url = self._source.location("")
+        self.ttl = ttl
+        self.offline = offline
+        self._cache: DiskCache | None = None
+        if self._source.cacheable:
+            self._cache = DiskCache(Path(cache_dir) if cache_dir else default_cache_dir())
+        self._lock = threading.Lock()
+        self._index_lock = threading.Lock()
+        self._index: RegistryIndex | None = None
+        self._index_checked = -math.inf
+        self._bodies: dict[tuple[str, str], dict[str, JSON]] = {}
+        self._file_locks: dict[str, threading.Lock] = {}
+
+    def __repr__(self) -> str:
+        return f"RegistryClient({self.url!r}, offline={self.offline})"
+
+    # -- public API -------------------------------------------------------------------------
+
+    def index(self) -> RegistryIndex:
+        """The registry's index, fetched or revalidated when older than `ttl`."""
+        with self._index_lock:
+            if self._index is not None and time.monotonic() - self._index_checked < self.ttl:
+                return self._index
+            index = self._fetch_mutable(INDEX_FILE, _parse_index)
+            self._index, self._index_checked = index, time.monotonic()
+            return index
+
+    def get(self, schema_id: str, version: VersionLike | None = None) -> dict[str, JSON]:
+        """The schema body of one version (None: the latest); a copy the caller may change.
+
+        `schema_id` is an event's `$id`, or a version URI `<$id>/<version>.json`.
+        """
+        return copy.deepcopy(self._body(schema_id, version))
+
+    def validator(self, schema_id: str, version: VersionLike | None = None) -> Validator:
+        """A validator for one version whose `$ref`s resolve through this registry only."""
+        return validator_for(self._body(schema_id, version), self.registry())
+
+    def registry(self) -> referencing.Registry[Any]:
+        """A referencing registry that fetches schemas under the base URL through this client."""
+        return retrieving_registry(self.index().base_url, self._body_for_uri)
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def _body(self, schema_id: str, version: VersionLike | None) -> dict[str, JSON]:
+        text = None if version is None else _version_text(version)
+        try:
+            entry = self._resolve(schema_id, text)
+            return self._fetch_schema(entry.path, entry.sha256)
+        except RegistryUnavailable as error:
+            where = f"the cache at {self._cache.folder}" if self._cache else "no cache (local)"
+            reason = (
+                f"{error.reason}, and {where} holds no copy; check the URL and the network, "
+                "or read it once online to fill the cache"
+            )
+            raise SchemaNotFound(schema_id, text, self.url, reason) from error
+
+    def _resolve(self, schema_id: str, version: str | None) -> VersionEntry:
+        index = self.index()
+        event = index.event(schema_id)
+        if event is None and version is None and schema_id.endswith(".json"):
+            parent, _, name = schema_id.rpartition("/")
+            event, version = index.event(parent), name.removesuffix(".json")
+            if version == "latest" and event is not None:
+                version = event.latest
+        if event is None:
+            raise SchemaNotFound(
+                schema_id,
+                version,
+                self.url,
+                f"the index lists no event with this `$id` ({len(index.events)} events listed); "
+                "check the `$id`, or publish the registry again if the event is new",
+            )
+        entry = event.version(version or event.latest)
+        if entry is None:
+            known = ", ".join(v.version for v in event.versions)
+            raise SchemaNotFound(
+                schema_id, version, self.url, f"its versions are {known}; ask for one of those"
+            )
+        return entry
+
+    def _body_for_uri(self, uri: str) -> dict[str, JSON]:
+        index = self.index()
+        event = index.event(uri)
+        if event is not None:
+            entry = event.version(event.latest)
+            assert entry is not None
+            return self._fetch_schema(entry.path, entry.sha256)
+        path = uri[len(index.base_url) :]
+        listed = index.files.get(path)
+        if listed is None:
+            raise SchemaNotFound(uri, None, self.url, "the index lists no such file")
+        return self._fetch_schema(path, listed.sha256)
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    def _fetch_schema(self, path: str, sha256: str) -> dict[str, JSON]:
+        """One immutable schema file: memory, then a digest-checked cache entry, then the source."""
+        key = (path, sha256)
+        with self._lock:
+            body = self._bodies.get(key)
+            if body is not None:
+                return body
+            file_lock = self._file_locks.setdefault(path, threading.Lock())
+        with file_lock:
+            with self._lock:
+                body = self._bodies.get(key)
+            if body is None:
+                body = self._load_schema(path, sha256)
+                with self._lock:
+                    self._bodies[key] = body
+        return body
+
+    def _load_schema(self, path: str, sha256: str) -> dict[str, JSON]:
+        url = self._source.location(path)
+        if self._cache is not None:
+            cached = self._cache.load(url)
+            if cached is not None and sha256_hex(cached.body) == sha256:
+                try:
+                    return _parse_schema(cached.body, url)
+                except InvalidResponse:
+                    pass
+        if self.offline and self._cache is not None:
+            raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
+        try:
+            response = self._source.fetch(path)
+        except FetchError as error:
+            raise RegistryUnavailable(error.location, error.reason) from None
+        if response.body is None:
+            raise InvalidResponse(url, "the server answered 304 to an unconditional request")
+        body = _parse_schema(response.body, url)
+        actual = sha256_hex(response.body)
+        if actual != sha256:
+            raise DigestMismatch(url, sha256, actual)
+        if self._cache is not None:
+            self._cache.store(CacheEntry(url, response.body, time.time(), response.etag))
+        return body
+
+    def _fetch_mutable(self, path: str, parse: Callable[[bytes, str], T]) -> T:
+        """A file that may change (the index): cached for `ttl`, then revalidated."""
+        url = self._source.location(path)
+        cached, value = self._cached(url, parse)
+        if cached is not None and (self.offline or time.time() - cached.checked_at < self.ttl):
+            assert value is not None
+            return value
+        if self.offline and self._cache is not None:
+            raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
+        try:
+            response = self._source.fetch(
+                path,
+                etag=cached.etag if cached else None,
+                last_modified=cached.last_modified if cached else None,
+            )
+        except FetchError as error:
+            if error.missing or cached is None or value is None:
+                reason = error.reason
+                if error.missing and path == INDEX_FILE:
+                    reason += f"; point the client at the folder that holds {INDEX_FILE}"
+                raise RegistryUnavailable(error.location, reason) from None
+            age = time.time() - cached.checked_at
+            logger.warning(
+                "the registry is unreachable (%s: %s); using the cached copy last confirmed "
+                "%.0f s ago",
+                error.location,
+                error.reason,
+                age,
+            )
+            return value
+        if response.body is None:
+            if cached is None or value is None:
+                raise InvalidResponse(url, "the server answered 304 to an unconditional request")
+            assert self._cache is not None
+            self._cache.store(
+                replace(
+                    cached,
+                    checked_at=time.time(),
+                    etag=response.etag or cached.etag,
+                    last_modified=response.last_modified or cached.last_modified,
+                )
+            )
+            return value
+        value = parse(response.body, url)
+        if self._cache is not None:
+            self._cache.store(
+                CacheEntry(url, response.body, time.time(), response.etag, response.last_modified)
+            )
+        return value
+
+    def _cached(
+        self, url: str, parse: Callable[[bytes, str], T]
+    ) -> tuple[CacheEntry | None, T | None]:
+        if self._cache is None:
+            return None, None
+        cached = self._cache.load(url)
+        if cached is None:
+            return None, None
+        try:
+            return cached, parse(cached.body, url)
+        except InvalidResponse:
+            return None, None
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def source_for(
+    url: str | os.PathLike[str], *, timeout: float, retries: int, backoff: float
+) -> Source:
+    """Where a registry URL's files are read: HTTP(S), or a folder (a path or file:// URL)."""
+    if not isinstance(url, str):
+        return _folder(Path(url))
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https"):
+        if not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"{url!r}: give the registry's URL without query or fragment")
+        base = url.removesuffix(INDEX_FILE)
+        base = base if base.endswith("/") else base + "/"
+        return HttpSource(base, timeout=timeout, retries=retries, backoff=backoff)
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"{url!r}: a file:// URL must name a local path")
+        return _folder(Path(url2pathname(parts.path)))
+    if "://" in url:
+        raise ValueError(f"{url!r}: the registry URL must be http(s)://, file:// or a folder")
+    return _folder(Path(url))
+
+
+def _folder(path: Path) -> FolderSource:
+    if path.name == INDEX_FILE:
+        path = path.parent
+    return FolderSource(path)
+
+
+def _version_text(version: VersionLike) -> str:
+    if isinstance(version, Version):
+        return version.text
+    try:
+        return Version.parse(version).text
+    except VersionError:
+        return str(version)
+
+
+def _parse_json(data: bytes, url: str) -> Any:
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise InvalidResponse(url, "the JSON is nested too deeply") from None
+    except ValueError as error:
+        head = data[:200].lstrip().lower()
+        if head.startswith((b"<!doctype", b"<html", b"<")):
+            raise InvalidResponse(url, "the server sent HTML, not JSON") from None
+        raise InvalidResponse(
+            url, f"the response is not valid JSON ({error}); it may have been cut short"
+        ) from None
+
+
+def _parse_index(data: bytes, url: str) -> RegistryIndex:
+    try:
+        return RegistryIndex.from_json(_parse_json(data, url))
+    except IndexFormatError as error:
+        raise InvalidResponse(url, f"not a registry index ({error.reason})") from None
+
+
+def _parse_schema(data: bytes, url: str) -> dict[str, JSON]:
+    body = _parse_json(data, url)
+    if not isinstance(body, dict):
+        raise InvalidResponse(url, f"a schema is a JSON object, not a {type(body).__name__}")
+    return body

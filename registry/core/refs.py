@@ -1,0 +1,433 @@
+"""The one place validators are built: dialects, a crawled `referencing.Registry`, no network.
+
+jsonschema fetches unknown `$ref`s over the network unless told otherwise. Every validator in this
+project is built here, over an explicit registry whose `retrieve` never leaves the registry:
+a reference outside it fails with an error that says what to do, and nothing is fetched.
+
+A schema version is registered under its version URI (`$id/<version>.json`, where publishing puts
+it) and the bare `$id` names the latest version.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jsonschema
+import jsonschema_rs
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
+from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
+
+from registry.core.model import JSON, EventSchema, SchemaRef
+
+IGLU_SELF_DESCRIBING = (
+    "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0"
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A JSON Schema draft: the validator class and the `referencing` specification for it."""
+
+    name: str
+    validator: type[Validator]
+    specification: referencing.Specification[Any]
+
+
+DRAFT4 = Dialect("draft-04", jsonschema.Draft4Validator, referencing.jsonschema.DRAFT4)
+DRAFT6 = Dialect("draft-06", jsonschema.Draft6Validator, referencing.jsonschema.DRAFT6)
+DRAFT7 = Dialect("draft-07", jsonschema.Draft7Validator, referencing.jsonschema.DRAFT7)
+DRAFT201909 = Dialect(
+    "2019-09", jsonschema.Draft201909Validator, referencing.jsonschema.DRAFT201909
+)
+DRAFT202012 = Dialect(
+    "2020-12", jsonschema.Draft202012Validator, referencing.jsonschema.DRAFT202012
+)
+DEFAULT_DIALECT = DRAFT7
+"""Schemas without `$schema` are read as draft 7, as jupyter_telemetry and Confluent do."""
+
+_DIALECTS: dict[str, Dialect] = {
+    "http://json-schema.org/draft-04/schema": DRAFT4,
+    "http://json-schema.org/draft-06/schema": DRAFT6,
+    "http://json-schema.org/draft-07/schema": DRAFT7,
+    "https://json-schema.org/draft/2019-09/schema": DRAFT201909,
+    "https://json-schema.org/draft/2020-12/schema": DRAFT202012,
+    # Iglu's self-describing meta-schema extends draft 4 with a `self` block.
+    IGLU_SELF_DESCRIBING: DRAFT4,
+}
+
+
+class UnknownDialect(ValueError):
+    """A `$schema` this registry does not know."""
+
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        known = ", ".join(sorted(_DIALECTS))
+        super().__init__(f"unknown `$schema` {uri!r}; use one of: {known}")
+
+
+def dialect_of(body: Mapping[str, JSON]) -> Dialect:
+    """The draft a schema is written in, from its `$schema`; raise UnknownDialect."""
+    uri = body.get("$schema")
+    if uri is None:
+        return DEFAULT_DIALECT
+    if not isinstance(uri, str):
+        raise UnknownDialect(repr(uri))
+    dialect = _DIALECTS.get(uri.rstrip("#"))
+    if dialect is None:
+        raise UnknownDialect(uri)
+    return dialect
+
+
+def dialect_or_default(body: Mapping[str, JSON]) -> Dialect:
+    try:
+        return dialect_of(body)
+    except UnknownDialect:
+        return DEFAULT_DIALECT
+
+
+def version_uri(ref: SchemaRef) -> str:
+    """The URI of one version: where publishing puts it, and what a pinned `$ref` names."""
+    return f"{ref.id.rstrip('/')}/{ref.version}.json"
+
+
+class ReferenceOutsideRegistry(LookupError):
+    """A `$ref` to something this registry does not hold; nothing was fetched.
+
+    referencing wraps it in `Unretrievable`, whose `__cause__` it then is.
+    """
+
+    def __init__(self, uri: str, base_url: str) -> None:
+        super().__init__(uri)
+        self.uri = uri
+        self.base_url = base_url
+
+    def __str__(self) -> str:
+        if self.base_url and self.uri.startswith(self.base_url):
+            return (
+                f"{self.uri} is under this registry's base URL but no schema version has that "
+                "URI; pin a version that exists (`$id/<version>.json`) or add the schema"
+            )
+        return (
+            f"{self.uri} is outside this registry ({self.base_url or 'no base URL'}); "
+            "references may only name local definitions or schemas in this registry"
+        )
+
+
+def refuse_retrieval(base_url: str) -> Callable[[str], referencing.Resource[Any]]:
+    """A `retrieve` for referencing that never fetches: anything unknown is an error."""
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        raise ReferenceOutsideRegistry(uri, base_url)
+
+    return retrieve
+
+
+def retrieving_registry(
+    base_url: str, fetch: Callable[[str], Mapping[str, JSON]]
+) -> referencing.Registry[Any]:
+    """A registry that fetches, on demand, the schemas under `base_url` through `fetch`.
+
+    `fetch(uri)` receives a URI under `base_url` (fragment removed) and returns the schema body;
+    a URI anywhere else raises ReferenceOutsideRegistry before `fetch` is called, so a schema
+    can never make its reader connect to another host.
+    """
+
+    def retrieve(uri: str) -> referencing.Resource[Any]:
+        if not base_url or not uri.startswith(base_url):
+            raise ReferenceOutsideRegistry(uri, base_url)
+        return resource_of(fetch(uri))
+
+    return referencing.Registry(retrieve=retrieve)  # type: ignore[call-arg]
+
+
+def build_registry(
+    schemas: Iterable[EventSchema],
+    *,
+    base_url: str = "",
+    retrieve: Callable[[str], referencing.Resource[Any]] | None = None,
+) -> referencing.Registry[Any]:
+    """A crawled registry holding every version (by version URI) and each latest (by `$id`)."""
+    versions, latest = schema_uris(schemas)
+    resources = {id(schema): resource_of(schema.body) for _, schema in versions}
+    registry: referencing.Registry[Any] = referencing.Registry(
+        retrieve=retrieve or refuse_retrieval(base_url)  # type: ignore[call-arg]
+    )
+    registry = registry.with_resources(
+        (uri, resources[id(schema)]) for uri, schema in versions
+    ).crawl()
+    return registry.with_resources((uri, resources[id(schema)]) for uri, schema in latest)
+
+
+def schema_uris(
+    schemas: Iterable[EventSchema],
+) -> tuple[list[tuple[str, EventSchema]], list[tuple[str, EventSchema]]]:
+    """The URIs a registry serves: each version at its version URI, and each latest at its `$id`."""
+    versions: list[tuple[str, EventSchema]] = []
+    latest: dict[str, EventSchema] = {}
+    for schema in schemas:
+        ref = schema.ref
+        if ref is None:
+            continue
+        versions.append((version_uri(ref), schema))
+        current = latest.get(ref.id)
+        if current is None or (current.version is not None and current.version < ref.version):
+            latest[ref.id] = schema
+    return versions, list(latest.items())
+
+
+def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:
+    return dialect_or_default(body).specification.create_resource(body)
+
+
+def validator_for(
+    body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
+) -> Validator:
+    """A validator for one schema body, resolving `$ref`s only through `registry`.
+
+    jsonschema adds the drafts' metaschemas to the registry each time a validator is built,
+    which costs time proportional to the registry; the combination is made once per registry.
+    Validators are immutable, so the one built for a body and a registry is kept and reused
+    (for the most recent few hundred): comparing a version with the one before it and the one
+    after it builds it once. A body whose `$schema` or `$id` changed meanwhile gets a new one.
+    """
+    if registry is None:
+        registry = _NO_REFERENCES
+    key = (id(body), id(registry))
+    stamp = (body.get("$schema"), body.get("$id"), body.get("id"))
+    known = _VALIDATORS.get(key)
+    if known is not None and known[0] is body and known[1] is registry and known[2] == stamp:
+        return known[3]
+    dialect = dialect_or_default(body)
+    resolver = _with_metaschemas(registry).resolver_with_root(resource_of(body))
+    validator: Validator = dialect.validator(
+        body,
+        registry=registry,
+        _resolver=resolver,  # type: ignore[call-arg]
+    )
+    with _VALIDATORS_LOCK:
+        if len(_VALIDATORS) >= _VALIDATORS_KEPT:
+            _VALIDATORS.pop(next(iter(_VALIDATORS)))
+        _VALIDATORS[key] = (body, registry, stamp, validator)
+    return validator
+
+
+_NO_REFERENCES: referencing.Registry[Any] = referencing.Registry(
+    retrieve=refuse_retrieval("")  # type: ignore[call-arg]
+)
+"""The registry of a schema that may reference nothing but itself (immutable, so shared)."""
+_VALIDATORS_KEPT = 512
+_VALIDATORS: dict[
+    tuple[int, int],
+    tuple[Mapping[str, JSON], referencing.Registry[Any], tuple[JSON, ...], Validator],
+] = {}
+"""Validators by the identities of their body and registry, which each entry keeps alive."""
+_VALIDATORS_LOCK = threading.Lock()
+"""Held while the cache evicts and adds (event logs may register schemas from threads)."""
+
+
+def compiled_check(schema: Mapping[str, JSON]) -> Callable[[JSON], bool]:
+    """A fast yes/no check against `schema` (compiled by jsonschema-rs), for large documents.
+
+    Any `$ref` outside the schema itself is refused, never fetched. Explain a failure with
+    `validator_for`, so messages read the same as everywhere else.
+    """
+    compiled = _COMPILED[dialect_or_default(schema).name](schema, retriever=_refuse_compiled)
+    check: Callable[[JSON], bool] = compiled.is_valid
+    return check
+
+
+def _refuse_compiled(uri: str) -> JSON:
+    raise ReferenceOutsideRegistry(uri, "")
+
+
+_COMBINED: dict[int, tuple[referencing.Registry[Any], referencing.Registry[Any]]] = {}
+
+
+def _with_metaschemas(registry: referencing.Registry[Any]) -> referencing.Registry[Any]:
+    """`registry` plus the metaschemas, as jsonschema itself would combine them (cached)."""
+    known = _COMBINED.get(id(registry))
+    if known is not None and known[0] is registry:
+        return known[1]
+    combined: referencing.Registry[Any] = SPECIFICATIONS.combine(registry)
+    if len(_COMBINED) >= 32:
+        _COMBINED.pop(next(iter(_COMBINED)))
+    _COMBINED[id(registry)] = (registry, combined)
+    return combined
+
+
+def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:
+    """The ways `body` breaks its draft's metaschema (none for a valid schema).
+
+    A compiled validator answers the common case, a valid schema, quickly; jsonschema then
+    explains an invalid one, so messages read the same whichever path ran.
+    """
+    fast, reference = _metaschema_validators(dialect.name)
+    if fast.is_valid(body):
+        return iter(())
+    errors: Iterator[ValidationError] = reference.iter_errors(body)
+    return errors
+
+
+@cache
+def _metaschema_validators(name: str) -> tuple[Any, Validator]:
+    dialect = _BY_NAME[name]
+    metaschema = dialect.validator.META_SCHEMA
+    compiled = _COMPILED[name](metaschema)
+    return compiled, dialect.validator(metaschema)
+
+
+_BY_NAME = {d.name: d for d in (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)}
+_COMPILED: dict[str, Any] = {
+    "draft-04": jsonschema_rs.Draft4Validator,
+    "draft-06": jsonschema_rs.Draft6Validator,
+    "draft-07": jsonschema_rs.Draft7Validator,
+    "2019-09": jsonschema_rs.Draft201909Validator,
+    "2020-12": jsonschema_rs.Draft202012Validator,
+}
+
+
+def check_schema(body: Mapping[str, JSON]) -> None:
+    """Raise `jsonschema.SchemaError` when `body` breaks its draft's metaschema.
+
+    jsonschema's own check (formats included, e.g. that a `pattern` is a regex) is the one
+    users of jsonschema know; an unknown `$schema` raises UnknownDialect.
+    """
+    dialect_of(body).validator.check_schema(dict(body))
+
+
+class EventValidator:
+    """Validates events quickly and explains rejections exactly as jsonschema does.
+
+    A compiled validator (jsonschema-rs) answers whether an event is valid. When it says no,
+    jsonschema, the reference, decides and explains: its best-match error is raised, the same
+    one `jsonschema.validate` raises. Where the two disagree on a rejection (regular expression
+    dialects differ at the edges), the reference wins and the event is accepted. A schema the
+    compiled validator cannot build is validated by the reference alone.
+    """
+
+    __slots__ = ("_is_valid", "compiled", "reference", "references")
+
+    def __init__(
+        self, fast: Any | None, reference: Validator, references: referencing.Registry[Any]
+    ) -> None:
+        self.compiled = fast
+        """The jsonschema-rs validator, or None where the reference validates alone."""
+        self._is_valid: Callable[[Any], bool] = (
+            fast.is_valid if fast is not None else reference.is_valid
+        )
+        self.reference = reference
+        self.references = references
+
+    def validate(self, instance: Any) -> None:
+        """Return if `instance` is valid; raise `jsonschema.ValidationError` if not."""
+        try:
+            if self._is_valid(instance):
+                return
+        except ValueError:
+            pass  # a value JSON cannot hold (a datetime, a non-string key): let jsonschema judge
+        error = best_match(self.reference.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def is_valid(self, instance: Any) -> bool:
+        try:
+            self.validate(instance)
+        except ValidationError:
+            return False
+        return True
+
+
+class UnresolvableReference(ValueError):
+    """A schema whose `$ref` names nothing known; nothing was fetched."""
+
+    def __init__(self, schema_id: str, ref: str, detail: str) -> None:
+        self.schema_id = schema_id
+        self.ref = ref
+        self.detail = detail
+        super().__init__(
+            f"schema {schema_id!r}: `$ref` {ref!r} cannot be resolved ({detail}); a `$ref` may "
+            "name a local definition or a schema registered before this one "
+            "(`$id/<version>.json` for one version, the bare `$id` for its latest)"
+        )
+
+
+def event_validator_for(
+    schema: EventSchema, others: Iterable[EventSchema] = (), *, base_url: str = ""
+) -> EventValidator:
+    """An EventValidator for `schema`, whose `$ref`s may name itself or `others`.
+
+    Both validators resolve references only among these schemas: jsonschema through a
+    `referencing.Registry`, jsonschema-rs through its own registry, each with a retriever that
+    refuses. A reference that names nothing known raises UnresolvableReference here, when the
+    schema is registered, rather than when an event is recorded. Formats are annotations, as in
+    jsonschema without a format checker.
+    """
+    pool = [*others, schema]
+    references = build_registry(pool, base_url=base_url)
+    _check_references(schema, references)
+    reference = validator_for(schema.body, references)
+    return EventValidator(_compiled_validator(schema, pool, base_url), reference, references)
+
+
+def _check_references(schema: EventSchema, references: referencing.Registry[Any]) -> None:
+    root = resource_of(schema.body)
+    stack = [(root, references.resolver_with_root(root))]
+    while stack:
+        resource, resolver = stack.pop()
+        contents = resource.contents
+        ref = contents.get("$ref") if isinstance(contents, Mapping) else None
+        if isinstance(ref, str):
+            try:
+                resolver.lookup(ref)
+            except referencing.exceptions.Unresolvable as error:
+                cause: BaseException = error
+                while cause.__cause__ is not None:  # the retriever's own explanation, if any
+                    cause = cause.__cause__
+                detail = str(cause) if cause is not error else f"nothing at {error.ref!r}"
+                raise UnresolvableReference(schema.id or "", ref, detail) from None
+        for child in resource.subresources():
+            stack.append((child, resolver.in_subresource(child)))
+
+
+def _compiled_validator(schema: EventSchema, pool: list[EventSchema], base_url: str) -> Any | None:
+    """A jsonschema-rs validator, or None where it cannot build one (the reference then serves).
+
+    It can fail where jsonschema succeeds: a regular expression its engine does not support,
+    or a `$ref` between schemas whose `$id`s are not absolute URIs.
+    """
+    refuse: Any = refuse_retrieval(base_url)  # it raises, so its return type does not matter
+    try:
+        compiled_registry = jsonschema_rs.Registry(_compiled_resources(pool), retriever=refuse)
+        return _COMPILED[dialect_or_default(schema.body).name](
+            dict(schema.body), registry=compiled_registry, retriever=refuse, validate_formats=False
+        )
+    except ValueError:  # jsonschema-rs reports schemas it cannot build as ValueErrors
+        return None
+
+
+def _compiled_resources(pool: list[EventSchema]) -> list[tuple[str, dict[str, Any]]]:
+    """The resources of `build_registry` for jsonschema-rs, without two claiming one `$id`.
+
+    jsonschema-rs also files a resource under its own `$id`, and picks arbitrarily between
+    versions that share one. So each version other than the latest gets an `$id` of its own,
+    `<$id>?version=<version>`, which keeps the base that its relative `$ref`s resolve against.
+    """
+    versions, latest = schema_uris(pool)
+    newest = {id(schema) for _, schema in latest}
+    resources: list[tuple[str, dict[str, Any]]] = []
+    for uri, schema in versions:
+        body = dict(schema.body)
+        if id(schema) not in newest and schema.ref is not None and "$id" in body:
+            separator = "&" if "?" in schema.ref.id else "?"
+            body["$id"] = f"{schema.ref.id}{separator}version={schema.ref.version}"
+        resources.append((uri, body))
+    resources.extend((uri, dict(schema.body)) for uri, schema in latest)
+    return resources

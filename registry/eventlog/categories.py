@@ -1,0 +1,312 @@
+"""Personal-data categories: which values of an event an operator allows to be recorded.
+
+A schema's properties may declare `categories`, labels such as `user-identifier` from the
+registry's vocabulary. An operator allows, per schema, some categories and some top-level
+property names. Recording then keeps every key of the event but writes `null` for each value
+that is not allowed:
+
+- a property whose declared categories are all allowed is kept (`unrestricted` is always
+  allowed); its nested values without categories of their own go with it, nested values that
+  declare categories are judged on their own;
+- a value with no categories on its path is `null`, unless it is an object or array whose
+  schema declares categories further down, in which case its parts are judged one by one;
+- a top-level property named in the allowed properties is kept whole.
+
+Declarations are found through `$ref`, `allOf`, `anyOf`, `oneOf`, nested `properties`,
+`patternProperties`, `additionalProperties` and array items. A schema that declares no
+categories at all records events unchanged, as before categories existed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import referencing
+
+from registry.core.model import JSON
+from registry.core.refs import build_registry, dialect_or_default, resource_of
+from registry.core.walk import subschemas
+
+UNRESTRICTED = "unrestricted"
+"""The category of values that identify nobody; always allowed."""
+
+_COMBINATORS = ("allOf", "anyOf", "oneOf")
+_CHILD_MAPS = ("properties", "patternProperties")
+_CHILD_SCHEMAS = ("additionalProperties", "items", "additionalItems")
+_CHILD_LISTS = ("items", "prefixItems")
+
+
+class CategoryError(ValueError):
+    """A `categories` keyword that is not a list of labels."""
+
+    def __init__(self, pointer: str, value: object) -> None:
+        self.pointer = pointer
+        self.value = value
+        super().__init__(
+            f"`categories` at {pointer or '/'} must be a list of labels (strings), not {value!r}"
+        )
+
+
+def check_categories(body: Mapping[str, JSON]) -> None:
+    """Raise CategoryError for any `categories` keyword that is not a list of strings."""
+    for pointer, node in subschemas(body):
+        if "categories" in node:
+            value = node["categories"]
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise CategoryError(pointer + "/categories", value)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What an operator allows for one schema: category labels and top-level property names."""
+
+    categories: frozenset[str] = frozenset({UNRESTRICTED})
+    properties: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, categories: Iterable[str] = (), properties: Iterable[str] = ()) -> Policy:
+        return cls(frozenset(categories) | {UNRESTRICTED}, frozenset(properties))
+
+
+_Located = tuple[Mapping[str, Any], Any]
+"""A subschema and the `referencing` resolver for the references inside it."""
+
+
+class Shape:
+    """What a schema says about one place in an event: its categories and its parts' shapes.
+
+    Built lazily from the subschemas that apply at that place and shared through the
+    Redactor's memo, so recursive schemas and unbounded keys stay within a fixed set of shapes.
+    """
+
+    __slots__ = (
+        "_items",
+        "_named",
+        "_names",
+        "_other",
+        "_patterned",
+        "_rest",
+        "categories",
+        "declares_below",
+        "located",
+        "redactor",
+    )
+
+    def __init__(self, redactor: Redactor, located: list[_Located]) -> None:
+        self.redactor = redactor
+        self.located = located
+        labels: set[str] = set()
+        for node, _ in located:
+            declared = node.get("categories")
+            if isinstance(declared, list):
+                labels.update(declared)
+        self.categories = frozenset(labels)
+        self._names = frozenset(
+            name
+            for node, _ in located
+            if isinstance(node.get("properties"), Mapping)
+            for name in node["properties"]
+        )
+        self._patterned = any(
+            isinstance(node.get("patternProperties"), Mapping) for node, _ in located
+        )
+        self._named: dict[str, Shape] = {}
+        self._items: dict[int, Shape] = {}
+        self._rest: tuple[int, Shape] | None = None
+        self._other: Shape | None = None
+        self.declares_below = redactor.declares_below(located)
+        """Whether any value inside this one (not this one itself) may declare categories."""
+
+    def child(self, key: str) -> Shape:
+        """The shape of the value under `key` of an object here."""
+        shape = self._named.get(key)
+        if shape is not None:
+            return shape
+        known = key in self._names
+        if not known and self._other is not None:
+            return self._other
+        parts: list[_Located] = []
+        for node, resolver in self.located:
+            properties = node.get("properties")
+            named = isinstance(properties, Mapping) and key in properties
+            if named:
+                parts.append((properties[key], resolver))  # type: ignore[index]
+            matched = False
+            patterns = node.get("patternProperties")
+            if isinstance(patterns, Mapping):
+                for pattern, schema in patterns.items():
+                    if self.redactor.pattern(pattern).search(key):
+                        matched = True
+                        parts.append((schema, resolver))
+            additional = node.get("additionalProperties")
+            if not named and not matched and isinstance(additional, Mapping):
+                parts.append((additional, resolver))
+        shape = self.redactor.shape(parts)
+        if known:
+            self._named[key] = shape
+        elif not self._patterned:  # every key the schema does not name shares this shape
+            self._other = shape
+        return shape
+
+    def item(self, index: int) -> Shape:
+        """The shape of the item at `index` of an array here."""
+        rest = self._rest
+        if rest is not None and index >= rest[0]:
+            return rest[1]
+        shape = self._items.get(index)
+        if shape is not None:
+            return shape
+        parts: list[_Located] = []
+        positions = 0  # items before this count have a schema of their own
+        for node, resolver in self.located:
+            prefix = node.get("prefixItems")
+            items = node.get("items")
+            if isinstance(prefix, list):
+                positions = max(positions, len(prefix))
+                others = items
+                if index < len(prefix):
+                    parts.append((prefix[index], resolver))
+                    continue
+            elif isinstance(items, list):
+                positions = max(positions, len(items))
+                others = node.get("additionalItems")
+                if index < len(items):
+                    parts.append((items[index], resolver))
+                    continue
+            else:
+                others = items
+            if isinstance(others, Mapping):
+                parts.append((others, resolver))
+        shape = self.redactor.shape(parts)
+        if index >= positions:  # every index from `positions` on shares this shape
+            self._rest = (positions, shape)
+        else:
+            self._items[index] = shape
+        return shape
+
+
+class Redactor:
+    """Filters events of one schema version by a Policy; see the module docstring."""
+
+    def __init__(
+        self, body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
+    ) -> None:
+        self._specification = dialect_or_default(body).specification
+        resolver = (registry or build_registry(())).resolver_with_root(resource_of(body))
+        self._shapes: dict[frozenset[int], Shape] = {}
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        self.root = self.shape([(body, resolver)])
+        self.uses_categories = self.root.declares_below
+
+    def redact(self, event: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
+        """A copy of `event` with every value `policy` does not allow set to None."""
+        root = self.root
+        allowed = policy.categories
+        kept = policy.properties
+        return {
+            key: value if key in kept else _filter(value, root.child(key), False, allowed)
+            for key, value in event.items()
+        }
+
+    def shape(self, parts: list[_Located]) -> Shape:
+        located = self._expand(parts)
+        key = frozenset(id(node) for node, _ in located)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shapes.setdefault(key, Shape(self, located))
+        return shape
+
+    def pattern(self, pattern: str) -> re.Pattern[str]:
+        compiled = self._patterns.get(pattern)
+        if compiled is None:
+            compiled = self._patterns.setdefault(pattern, re.compile(pattern))
+        return compiled
+
+    def _expand(self, parts: list[_Located]) -> list[_Located]:
+        """The subschemas that apply together: each part, its `$ref` targets and combinators."""
+        located: list[_Located] = []
+        seen: set[int] = set()
+        stack = list(reversed(parts))
+        while stack:
+            node, resolver = stack.pop()
+            if not isinstance(node, Mapping) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            resolver = resolver.in_subresource(self._specification.create_resource(node))
+            located.append((node, resolver))
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                resolved = resolver.lookup(ref)
+                stack.append((resolved.contents, resolved.resolver))
+            for keyword in _COMBINATORS:
+                branches = node.get(keyword)
+                if isinstance(branches, list):
+                    stack.extend((branch, resolver) for branch in reversed(branches))
+        return located
+
+    def declares_below(self, located: list[_Located]) -> bool:
+        """Whether a schema reachable below `located` (not `located` itself) has `categories`."""
+        seen = {id(node) for node, _ in located}
+        stack = [child for node, resolver in located for child in _children(node, resolver)]
+        while stack:
+            node, resolver = stack.pop()
+            if not isinstance(node, Mapping) or id(node) in seen:
+                continue
+            seen.add(id(node))
+            if "categories" in node:
+                return True
+            resolver = resolver.in_subresource(self._specification.create_resource(node))
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                resolved = resolver.lookup(ref)
+                stack.append((resolved.contents, resolved.resolver))
+            for keyword in _COMBINATORS:
+                branches = node.get(keyword)
+                if isinstance(branches, list):
+                    stack.extend((branch, resolver) for branch in branches)
+            stack.extend(_children(node, resolver))
+        return False
+
+
+def _children(node: Mapping[str, Any], resolver: Any) -> list[_Located]:
+    """The schemas of the values inside an instance of `node` (properties, items)."""
+    found: list[_Located] = []
+    for keyword in _CHILD_MAPS:
+        value = node.get(keyword)
+        if isinstance(value, Mapping):
+            found.extend((child, resolver) for child in value.values())
+    for keyword in _CHILD_SCHEMAS:
+        value = node.get(keyword)
+        if isinstance(value, Mapping):
+            found.append((value, resolver))
+    for keyword in _CHILD_LISTS:
+        value = node.get(keyword)
+        if isinstance(value, list):
+            found.extend((child, resolver) for child in value)
+    return found
+
+
+def _filter(value: Any, shape: Shape, covered: bool, allowed: frozenset[str]) -> Any:
+    """`value` with what `allowed` does not cover set to None.
+
+    `covered` says an ancestor declared categories that are all allowed.
+    """
+    categories = shape.categories
+    if categories:
+        if not categories <= allowed:
+            return None
+        covered = True
+    if not shape.declares_below:
+        return value if covered else None
+    if isinstance(value, Mapping):
+        return {
+            key: _filter(item, shape.child(key), covered, allowed) for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [
+            _filter(item, shape.item(index), covered, allowed) for index, item in enumerate(value)
+        ]
+    return value if covered else None

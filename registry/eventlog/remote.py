@@ -1,0 +1,242 @@
+"""Schemas an EventLog reads from a published registry: fetched on first use, within a deadline.
+
+An application names its registry (`registry_url`) instead of copying schemas into its code. A
+schema version is fetched through a `RegistryClient` (verified, cached on disk) the first time an
+event of it is recorded, and its `$ref`s to other registry schemas with it. Whoever asks never
+waits longer than the timeout: the fetch runs in a worker thread, so a registry that hangs costs
+the caller the timeout once, not per event, and a fetch that finishes late still fills the caches.
+Callers asking for the same schema at the same time share one fetch.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Generic, TypeVar
+from urllib.parse import urljoin
+
+from jsonschema.exceptions import SchemaError
+
+from registry.client.registry_client import RegistryClient, RegistryError, SchemaNotFound
+from registry.core.model import JSON, EventSchema, Version, VersionError
+from registry.core.walk import subschemas
+
+V = TypeVar("V")
+
+RETRIES = 1
+BACKOFF = 0.1
+
+
+class SchemaUnavailable(LookupError):
+    """A schema version is neither registered locally nor available from the registry."""
+
+    def __init__(self, schema_id: str, version: str | None, url: str, reason: str) -> None:
+        self.schema_id = schema_id
+        self.version = version
+        self.url = url
+        self.reason = reason
+        super().__init__(
+            f"schema {schema_id!r} version {version or 'latest'} is not registered and the "
+            f"registry at {url} cannot provide it: {reason}. Check registry_url and the "
+            "network, register the schema locally, or call preload() at start-up to find out "
+            "early"
+        )
+
+
+class PreloadFailed(LookupError):
+    """`preload()` could not resolve some schemas; `errors` holds one SchemaUnavailable each."""
+
+    def __init__(self, errors: list[SchemaUnavailable]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(str(error) for error in errors))
+
+
+@dataclass
+class Flight(Generic[V]):
+    """One fetch in progress; everyone who asks for its key waits on `future`."""
+
+    started: float
+    future: concurrent.futures.Future[V] = field(default_factory=concurrent.futures.Future)
+
+    def wait(self, timeout: float) -> V:
+        """The result, waiting at most until `timeout` seconds after the fetch started.
+
+        Raises TimeoutError when that moment has passed (at once, for a late caller) and the
+        load's own exception when it failed.
+        """
+        remaining = max(self.started + timeout - time.monotonic(), 0.0)
+        try:
+            return self.future.result(timeout=remaining)
+        except concurrent.futures.TimeoutError:
+            raise TimeoutError from None
+
+
+class SingleFlight(Generic[V]):
+    """Runs one load per key at a time, each in its own daemon thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._flights: dict[Hashable, Flight[V]] = {}
+
+    def start(self, key: Hashable, load: Callable[[], V]) -> Flight[V]:
+        """The flight for `key`: the one in progress, else a new one running `load`."""
+        with self._lock:
+            flight = self._flights.get(key)
+            if flight is None:
+                flight = Flight(time.monotonic())
+                self._flights[key] = flight
+                worker = threading.Thread(
+                    target=self._run,
+                    args=(key, flight, load),
+                    name=f"registry-fetch {key}",
+                    daemon=True,
+                )
+                worker.start()
+        return flight
+
+    def _run(self, key: Hashable, flight: Flight[V], load: Callable[[], V]) -> None:
+        try:
+            value = load()
+        except BaseException as error:
+            flight.future.set_exception(error)
+        else:
+            flight.future.set_result(value)
+        finally:
+            with self._lock:
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A schema version from the registry, with the registry schemas its `$ref`s name."""
+
+    schema: EventSchema
+    referenced: tuple[EventSchema, ...]
+    base_url: str
+
+
+class RemoteSchemas:
+    """A registry as an EventLog uses it: `fetch` by `$id` and version, bounded by `timeout`."""
+
+    def __init__(
+        self,
+        url: str | os.PathLike[str],
+        *,
+        cache_dir: str | os.PathLike[str] | None,
+        ttl: float,
+        timeout: float,
+        offline: bool,
+    ) -> None:
+        self.client = RegistryClient(
+            url,
+            cache_dir=cache_dir,
+            ttl=ttl,
+            timeout=timeout,
+            retries=RETRIES,
+            backoff=BACKOFF,
+            offline=offline,
+        )
+        self.timeout = timeout
+        self._flights: SingleFlight[object] = SingleFlight()
+
+    @property
+    def url(self) -> str:
+        return self.client.url
+
+    def start(
+        self, schema_id: str, version: str | None, adopt: Callable[[Fetched], V]
+    ) -> Flight[V]:
+        """Start (or join) fetching one version (None: the latest) and `adopt`ing it."""
+
+        def load() -> V:
+            return adopt(self.download(schema_id, version))
+
+        flight = self._flights.start(("schema", schema_id, version), load)
+        return flight  # type: ignore[return-value]  # keys are unique per adopt's result type
+
+    def start_body(self, schema_id: str, version: str) -> Flight[dict[str, JSON]]:
+        """Start (or join) fetching the registry's body of one version, for comparing."""
+        flight = self._flights.start(
+            ("body", schema_id, version), lambda: self.client.get(schema_id, version)
+        )
+        return flight  # type: ignore[return-value]
+
+    def wait(self, flight: Flight[V], schema_id: str, version: str | None) -> V:
+        """The flight's result; SchemaUnavailable (naming id, version, URL) when it failed."""
+        try:
+            return flight.wait(self.timeout)
+        except TimeoutError:
+            reason = f"it did not answer within registry_timeout ({self.timeout:g} s)"
+            raise SchemaUnavailable(schema_id, version, self.url, reason) from None
+        except SchemaNotFound as error:
+            raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
+        except SchemaUnavailable as error:
+            raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
+        except (RegistryError, ValueError, SchemaError) as error:
+            # a registry schema the EventLog cannot use: its own checks, as for register_schema
+            raise SchemaUnavailable(schema_id, version, self.url, str(error)) from error
+
+    def fetch(self, schema_id: str, version: str | None, adopt: Callable[[Fetched], V]) -> V:
+        return self.wait(self.start(schema_id, version, adopt), schema_id, version)
+
+    def download(self, schema_id: str, version: str | None) -> Fetched:
+        """The schema version and the schemas it references, read through the client."""
+        body = self.client.get(schema_id, version)
+        schema = _event_schema(body)
+        wrong_version = version is not None and schema.version != _parsed(version)
+        if schema.ref is None or schema.id != schema_id or wrong_version:
+            said = f"`$id` {schema.id!r} version {schema.version}"
+            raise SchemaUnavailable(
+                schema_id, version, self.url, f"the registry's file says {said}"
+            )
+        base_url = self.client.index().base_url
+        return Fetched(schema, tuple(self._referenced(schema, base_url)), base_url)
+
+    def _referenced(self, schema: EventSchema, base_url: str) -> Iterator[EventSchema]:
+        """Every registry schema reachable through `$ref`s, each fetched once."""
+        seen: set[str] = set()
+        pending = [schema]
+        while pending:
+            current = pending.pop()
+            for uri in _references(current):
+                if uri in seen or not uri.startswith(base_url):
+                    continue  # foreign references are refused when the validator is built
+                seen.add(uri)
+                found = _event_schema(self.client.get(uri))
+                pending.append(found)
+                yield found
+
+
+def _references(schema: EventSchema) -> Iterator[str]:
+    """The documents a schema's `$ref`s name (absolute, without fragment), but itself."""
+    own = schema.id or ""
+    for _, node in subschemas(schema.body):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            uri = urljoin(own, ref).partition("#")[0]
+            if uri and uri != own:
+                yield uri
+
+
+def _parsed(version: object) -> Version | None:
+    try:
+        return Version.parse(version)
+    except VersionError:
+        return None
+
+
+def _event_schema(body: dict[str, JSON]) -> EventSchema:
+    schema_id = body.get("$id")
+    version = _parsed(body.get("version"))
+    return EventSchema(
+        rel_path=PurePosixPath(),
+        body=body,
+        id=schema_id if isinstance(schema_id, str) else None,
+        version=version,
+    )

@@ -1,0 +1,293 @@
+"""Publish a snapshot as a static registry: plain files any static web server can serve.
+
+The output folder is served at the registry's base URL. Each schema version is written as
+canonical JSON at its version URI (`<$id>/<version>.json`); the latest version's bytes are also
+written at `<$id>/latest.json` and `<$id>/index.html`, which static hosts serve for `<$id>/` (and
+redirect the bare `<$id>` to), so the bare `$id` answers with the latest version. `index.json`
+lists every event and the sha256 of every file; `index.schema.json` specifies it.
+
+`render_registry` is pure (snapshot in, files out); `write_tree` puts the files in place
+atomically: everything is written to a fresh folder beside the output, which is then swapped in,
+so a failure at any point leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from registry.checks.lint import has_errors, lint
+from registry.core.config import Settings
+from registry.core.index import (
+    FOLDER_INDEX_FILE,
+    INDEX_FILE,
+    INDEX_SCHEMA_FILE,
+    LATEST_FILE,
+    EventEntry,
+    FileEntry,
+    RegistryIndex,
+    VersionEntry,
+    canonical_json,
+    disk_path,
+    index_schema,
+    lifecycle_status,
+    sha256_hex,
+)
+from registry.core.model import EventSchema, Finding
+from registry.core.refs import version_uri
+from registry.sources.snapshot import Snapshot
+
+
+class PublishError(Exception):
+    """Publishing was refused; nothing was written. The message says what to change."""
+
+
+class LintFailed(PublishError):
+    """The tree has lint errors; `findings` holds every finding (errors and warnings)."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        errors = sum(1 for f in findings if f.severity.value == "error")
+        super().__init__(
+            f"the schema tree has {errors} lint error(s); fix them (`telemetry-registry lint`) "
+            "and publish again"
+        )
+
+
+class UnsafeId(PublishError):
+    """An `$id` that would place a file outside the output folder, or cannot name a file."""
+
+    def __init__(self, schema_id: str, reason: str) -> None:
+        self.schema_id = schema_id
+        self.reason = reason
+        super().__init__(
+            f"`$id` {schema_id!r} {reason}; it cannot be published. "
+            "Write the `$id` as <base-url><namespace>/<event> with plain path segments"
+        )
+
+
+class PathCollision(PublishError):
+    """Two published files would share a path, or a file would stand where a folder must."""
+
+    def __init__(self, first: str, second: str) -> None:
+        self.paths = (first, second)
+        super().__init__(
+            f"published paths {first!r} and {second!r} collide (the same file, a file and a "
+            "folder, or names differing only in case); rename one of the events"
+        )
+
+
+class OutputNotRegistry(PublishError):
+    """The output folder exists and does not hold a published registry; it is left alone."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        super().__init__(
+            f"{out} exists and does not hold a published registry (no readable {INDEX_FILE}); "
+            "publishing replaces the whole folder, so choose a new or empty folder, or delete it"
+        )
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    out: Path
+    events: int
+    versions: int
+    files: int
+    findings: tuple[Finding, ...] = ()
+
+
+def publish(snapshot: Snapshot, settings: Settings, out: Path) -> PublishResult:
+    """Lint, render and write the static registry into `out`; raise PublishError on refusal."""
+    findings = lint(snapshot, settings)
+    if has_errors(findings):
+        raise LintFailed(findings)
+    files = render_registry(snapshot, settings.base_url)
+    write_tree(files, out)
+    versions = sum(len(group) for group in snapshot.by_id.values())
+    return PublishResult(out, len(snapshot.by_id), versions, len(files), tuple(findings))
+
+
+def render_registry(snapshot: Snapshot, base_url: str) -> dict[str, bytes]:
+    """Every published file, by its URL path relative to the base URL; no I/O."""
+    _refuse_unpublishable(snapshot)
+    files: dict[str, bytes] = {INDEX_SCHEMA_FILE: canonical_json(index_schema())}
+    events: dict[str, EventEntry] = {}
+    for schema_id, versions in snapshot.by_id.items():
+        folder = relative_folder(schema_id, base_url)
+        entries = []
+        for schema in versions:
+            data = _canonical_body(schema)
+            path = _version_path(schema, base_url)
+            files[path] = data
+            status = lifecycle_status(schema)
+            entries.append(VersionEntry(_version_text(schema), path, sha256_hex(data), status))
+        latest = versions[-1]
+        files[f"{folder}/{LATEST_FILE}"] = files[entries[-1].path]
+        files[f"{folder}/{FOLDER_INDEX_FILE}"] = files[entries[-1].path]
+        events[schema_id] = EventEntry(
+            id=schema_id,
+            title=latest.title,
+            description=_text(latest.body.get("description")),
+            status=entries[-1].status,
+            latest=entries[-1].version,
+            latest_path=f"{folder}/{LATEST_FILE}",
+            versions=tuple(entries),
+        )
+    check_collisions([INDEX_FILE, *files])
+    index = RegistryIndex(
+        base_url=base_url,
+        events=events,
+        files={path: FileEntry(sha256_hex(data), len(data)) for path, data in files.items()},
+    )
+    files[INDEX_FILE] = canonical_json(index.to_json())
+    return dict(sorted(files.items()))
+
+
+def _refuse_unpublishable(snapshot: Snapshot) -> None:
+    """Defend against what lint reports when its rules are switched off in the configuration."""
+    for schema in snapshot.schemas:
+        if schema.ref is None:
+            raise PublishError(
+                f"{snapshot.display_path(schema.rel_path)} has no usable `$id` and `version`; "
+                "a schema without both cannot be published"
+            )
+        first = snapshot.by_ref[schema.ref]
+        if first is not schema:
+            raise PublishError(
+                f"{snapshot.display_path(schema.rel_path)} and "
+                f"{snapshot.display_path(first.rel_path)} both declare {schema.ref}; "
+                "keep one of them"
+            )
+
+
+def _canonical_body(schema: EventSchema) -> bytes:
+    try:
+        return canonical_json(dict(schema.body))
+    except (UnicodeEncodeError, ValueError) as error:
+        raise PublishError(
+            f"{schema.rel_path} cannot be written as UTF-8 JSON ({error}); "
+            "remove lone surrogate escapes or non-finite numbers"
+        ) from None
+
+
+def _version_text(schema: EventSchema) -> str:
+    assert schema.version is not None
+    return schema.version.text
+
+
+def _version_path(schema: EventSchema, base_url: str) -> str:
+    assert schema.ref is not None
+    path = version_uri(schema.ref)[len(base_url) :]
+    _check_segments(schema.ref.id, path)
+    return path
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def relative_folder(schema_id: str, base_url: str) -> str:
+    """The `$id` below the base URL, as a URL path; raise UnsafeId if it could escape."""
+    if not schema_id.startswith(base_url) or len(schema_id) == len(base_url):
+        raise UnsafeId(schema_id, f"is not below the base URL {base_url!r}")
+    rest = schema_id[len(base_url) :]
+    _check_segments(schema_id, rest)
+    return rest
+
+
+def _check_segments(schema_id: str, path: str) -> None:
+    if "?" in path or "#" in path:
+        raise UnsafeId(schema_id, "has a query or fragment")
+    for segment in path.split("/"):
+        decoded = unquote(segment)
+        if not segment:
+            raise UnsafeId(schema_id, "has an empty path segment")
+        if decoded in (".", ".."):
+            raise UnsafeId(schema_id, "has a `.` or `..` segment (perhaps percent-encoded)")
+        if any(char in decoded for char in "/\\\x00"):
+            raise UnsafeId(schema_id, "has a segment that decodes to `/`, `\\` or NUL")
+
+
+def check_collisions(paths: list[str]) -> None:
+    """Refuse two paths naming one file (also when only case differs) or a file inside a file."""
+    seen: dict[str, str] = {}
+    folders: dict[str, str] = {}
+    for path in paths:
+        key = str(disk_path(path)).casefold()
+        if key in seen:
+            raise PathCollision(seen[key], path)
+        seen[key] = path
+        parts = key.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]), path)
+    for folder, inside in folders.items():
+        if folder in seen:
+            raise PathCollision(seen[folder], inside)
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def write_tree(files: Mapping[str, bytes], out: Path) -> None:
+    """Write `files` as the whole content of `out`, atomically: all of them or nothing."""
+    out = out.absolute()
+    _check_replaceable(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        staging.chmod(0o755)
+        made = {staging}
+        for url_path, data in files.items():
+            relative = disk_path(url_path)
+            if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
+                raise PublishError(f"{url_path!r} would be written outside {out}; refused")
+            target = staging / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.update((target.parent, *target.parent.parents))
+            target.write_bytes(data)
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _check_replaceable(out: Path) -> None:
+    if not out.exists() and not out.is_symlink():
+        return
+    if not out.is_dir():
+        raise OutputNotRegistry(out)
+    if not any(out.iterdir()):
+        return
+    try:
+        document = json.loads((out / INDEX_FILE).read_bytes())
+    except (OSError, ValueError):
+        raise OutputNotRegistry(out) from None
+    if not isinstance(document, dict) or "formatVersion" not in document:
+        raise OutputNotRegistry(out)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Rename `staging` to `out`; the previous `out` is kept aside until the rename succeeds."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    retired = out.with_name(f".{out.name}.old-{secrets.token_hex(6)}")
+    os.rename(out, retired)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(retired, out)
+        raise
+    if retired.is_symlink():
+        retired.unlink()
+    else:
+        shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,108 @@
+"""Reporters: findings as text for people, JSON for tools, annotations for GitHub workflows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from registry.core.config import Settings
+from registry.core.model import Finding, Severity
+
+FORMATS = ("text", "json", "github")
+
+
+def render(findings: Sequence[Finding], fmt: str, *, checked: int) -> str:
+    """Render findings in one of FORMATS; `checked` is how many files were read."""
+    if fmt == "json":
+        return render_json(findings, checked=checked)
+    if fmt == "github":
+        return render_github(findings)
+    return render_text(findings, checked=checked)
+
+
+def summary(findings: Sequence[Finding], *, checked: int) -> str:
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    files = len({f.path for f in findings})
+    if not findings:
+        return f"{plural(checked, 'file')} checked: no problems."
+    return (
+        f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in "
+        f"{plural(files, 'file')} ({checked} checked)."
+    )
+
+
+def render_text(findings: Sequence[Finding], *, checked: int) -> str:
+    lines = []
+    for finding in findings:
+        where = finding.path + (f":{finding.line}" if finding.line else "")
+        lines.append(f"{where}: {finding.severity.value} [{finding.rule}] {finding.message}")
+        lines.append(f"    hint: {finding.hint}")
+    lines.append(summary(findings, checked=checked))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(findings: Sequence[Finding], *, checked: int) -> str:
+    document = {
+        "findings": [
+            {**asdict(finding), "severity": finding.severity.value} for finding in findings
+        ],
+        "summary": {
+            "checked": checked,
+            "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+            "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+        },
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def render_github(findings: Sequence[Finding]) -> str:
+    """GitHub Actions workflow commands: one `::error` or `::warning` line per finding."""
+    lines = []
+    for finding in findings:
+        level = "error" if finding.severity is Severity.ERROR else "warning"
+        props = [f"file={_escape_property(finding.path)}"]
+        if finding.line:
+            props.append(f"line={finding.line}")
+        props.append(f"title={_escape_property(finding.rule)}")
+        text = _escape_data(f"{finding.message}. Hint: {finding.hint}")
+        lines.append(f"::{level} {','.join(props)}::{text}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render_rules(settings: Settings, fmt: str) -> str:
+    """The lint rules with their effective severity, as text, JSON or a Markdown table.
+
+    The Markdown form is what the docs site shows as its rules page.
+    """
+    from registry.checks import governance
+    from registry.checks.lint import RULES
+
+    rows = [
+        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
+        for rule in (*RULES, *governance.RULES)
+    ]
+    if fmt == "json":
+        keys = ("id", "severity", "summary")
+        return json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2) + "\n"
+    if fmt == "markdown":
+        lines = ["| rule | severity | what it requires |", "| --- | --- | --- |"]
+        lines += [f"| `{rule_id}` | {severity} | {text} |" for rule_id, severity, text in rows]
+        return "\n".join(lines) + "\n"
+    width = max(len(rule_id) for rule_id, _, _ in rows)
+    return "".join(
+        f"{rule_id:<{width}}  {severity:<7}  {text}\n" for rule_id, severity, text in rows
+    )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

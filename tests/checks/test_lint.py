@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from registry.checks.lint import RULES, has_errors, lint
+from registry.core.config import Settings, load_settings
+from registry.core.model import Severity
+from registry.sources.tree import load_folder
+from tests.paths import FIXTURES
+
+BAD = FIXTURES / "bad"
+
+
+def settings_for(folder: Path) -> Settings:
+    config = folder / "config.toml"
+    return load_settings(config) if config.is_file() else Settings()
+
+
+def lint_folder(folder: Path, settings: Settings | None = None) -> list:  # type: ignore[type-arg]
+    settings = settings or settings_for(folder)
+    return lint(load_folder(folder, max_bytes=settings.max_file_bytes), settings)
+
+
+def test_the_good_tree_passes_every_rule() -> None:
+    assert lint_folder(FIXTURES / "good") == []
+
+
+def test_every_rule_has_a_failing_fixture() -> None:
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(rule.id for rule in RULES)
+
+
+@pytest.mark.parametrize("rule", [rule.id for rule in RULES])
+def test_each_failing_fixture_breaks_exactly_its_rule(rule: str) -> None:
+    findings = lint_folder(BAD / rule)
+    assert findings, f"{rule}: no finding"
+    assert {finding.rule for finding in findings} == {rule}
+    for finding in findings:
+        assert finding.severity is Severity.ERROR
+        assert finding.path.startswith(str(BAD / rule))
+        assert finding.message and finding.hint
+
+
+@pytest.mark.parametrize(
+    ("rule", "line"),
+    [
+        ("parse-error", 2),
+        ("duplicate-key", 17),
+        ("metaschema", 17),
+        ("reserved-property", 16),
+        ("pattern-compiles", 19),
+        ("categories-vocabulary", 19),
+        ("id-under-base", 2),
+    ],
+)
+def test_findings_point_at_the_offending_line(rule: str, line: int) -> None:
+    (finding,) = [f for f in lint_folder(BAD / rule) if "button-click" in f.path]
+    assert finding.line == line
+
+
+def test_lines_are_found_in_json_files_too() -> None:
+    folder = BAD / "duplicate-version"
+    findings = lint_folder(folder)
+    assert [(Path(f.path).name, f.line) for f in findings] == [("1.0.0.yaml", 3)]
+
+
+def test_a_rule_turned_off_in_settings_reports_nothing() -> None:
+    settings = Settings(rules={"title-present": Severity.OFF})
+    assert lint_folder(BAD / "title-present", settings) == []
+
+
+def test_a_rule_made_a_warning_does_not_count_as_an_error() -> None:
+    settings = Settings(rules={"title-present": Severity.WARNING})
+    findings = lint_folder(BAD / "title-present", settings)
+    assert [f.severity for f in findings] == [Severity.WARNING]
+    assert not has_errors(findings)
+
+
+def test_only_limits_the_report_but_not_what_is_loaded() -> None:
+    folder = BAD / "ref-resolves"
+    snapshot = load_folder(folder)
+    assert lint(snapshot, Settings(), only=[PurePosixPath("common/defs/1.yaml")]) == []
+    reported = lint(snapshot, Settings(), only=[PurePosixPath("app/button-click/1.0.0.yaml")])
+    assert {f.rule for f in reported} == {"ref-resolves"}
+
+
+def test_a_ref_to_a_registry_schema_resolves_through_the_snapshot() -> None:
+    folder = FIXTURES / "good"
+    snapshot = load_folder(folder)
+    assert lint(snapshot, Settings()) == []
+    without_defs = load_folder(folder / "app")  # the definitions schema is not in this tree
+    findings = lint(without_defs, Settings())
+    assert {f.rule for f in findings} == {"ref-resolves", "id-matches-path"}
+
+
+def test_categories_follow_the_configured_vocabulary() -> None:
+    folder = BAD / "categories-vocabulary"
+    assert (
+        lint_folder(folder, Settings(categories=("unrestricted", "user-identifier", "top-secret")))
+        == []
+    )
+
+
+def test_a_ref_property_is_documented_only_when_its_target_is() -> None:
+    findings = lint_folder(BAD / "property-description")
+    assert sorted(f.pointer for f in findings) == ["/properties/count", "/properties/owner"]
+    # the good tree's `user` property is a bare `$ref` to a described definition
+    assert lint_folder(FIXTURES / "good") == []

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from registry.publish.serve import etag_matches
+from tests.loopback import Loopback
+from tests.paths import PROJECT
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def test_files_carry_an_etag_and_a_matching_if_none_match_gets_304(served: Loopback) -> None:
+    url = served.url + "schemas/index.json"
+    status, headers, body = fetch(url)
+    assert status == 200
+    assert headers["Content-type"] == "application/json"
+    etag = headers["ETag"]
+    assert body == (served.root / "schemas" / "index.json").read_bytes()
+    status, headers, body = fetch(url, {"If-None-Match": etag})
+    assert (status, body, headers["ETag"]) == (304, b"", etag)
+    status, _, _ = fetch(url, {"If-None-Match": '"something-else"'})
+    assert status == 200
+
+
+def test_a_changed_file_gets_a_new_etag(served: Loopback) -> None:
+    url = served.url + "schemas/shop/checkout/1.json"
+    _, headers, _ = fetch(url)
+    path = served.root / "schemas" / "shop" / "checkout" / "1.json"
+    path.write_bytes(path.read_bytes() + b" ")
+    status, changed, _ = fetch(url, {"If-None-Match": headers["ETag"]})
+    assert status == 200
+    assert changed["ETag"] != headers["ETag"]
+
+
+def test_the_bare_id_redirects_to_its_folder_which_answers_with_the_latest(
+    served: Loopback,
+) -> None:
+    status, headers, body = fetch(served.url + "schemas/shop/checkout")
+    assert status == 200
+    latest = (served.root / "schemas" / "shop" / "checkout" / "2.json").read_bytes()
+    assert body == latest
+    assert "ETag" in headers
+    assert served.behaviour.count("/schemas/shop/checkout", 301) == 1
+
+
+def test_etag_matching_follows_if_none_match_lists_and_weak_tags() -> None:
+    assert etag_matches('"a", "b"', '"b"')
+    assert etag_matches('W/"b"', '"b"')
+    assert etag_matches("*", '"b"')
+    assert not etag_matches('"a"', '"b"')
+
+
+def test_the_serve_command_serves_the_site_until_interrupted(site: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "registry", "serve", "--port", "0", "--dir", str(site)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT)},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("serving ")
+        root = first.split(" at ")[1].strip()
+        registry_line = process.stdout.readline()
+        assert registry_line.strip() == f"registry: {root}schemas/index.json"
+        status, _, body = fetch(root + "schemas/index.json")
+        assert status == 200
+        assert body == (site / "schemas" / "index.json").read_bytes()
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+
+
+def test_serve_refuses_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from registry.cli import main
+
+    assert main(["serve", "--dir", str(tmp_path / "absent"), "--port", "0"]) == 2
+    assert "run `telemetry-registry publish` first" in capsys.readouterr().err
+
+
+def test_serve_on_a_port_in_use_is_a_usage_error(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    from registry.cli import main
+
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", 0))
+        blocker.listen()
+        port = blocker.getsockname()[1]
+        assert main(["serve", "--dir", str(site), "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
