@@ -2,14 +2,14 @@
 
 `check_change` is what `check` runs: governance findings and lint findings of the changed files.
 `build_review` adds what a reviewer reads in a pull request: a counterexample event for every
-break and the unified diff of each version. Rendering lives in `registry.review_render`.
+break and the unified diff of each version. `registry.report.review` renders it.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -17,23 +17,13 @@ from referencing import Registry
 
 from registry.checks.governance import Assessment, Governance, Status, breaking_changes, govern
 from registry.checks.lint import has_errors, lint
-from registry.compat import find_witness
+from registry.compat import Witness, check
 from registry.core.config import Settings
-from registry.core.model import JSON, Finding, Mode, SchemaRef, Severity
+from registry.core.model import Finding, Mode, SchemaRef, Severity
 from registry.core.refs import build_registry
 from registry.sources.snapshot import Snapshot
 
 WITNESS_DIRECTIONS = (Mode.BACKWARD, Mode.FORWARD)
-
-
-@dataclass(frozen=True)
-class Witness:
-    """An event that one version accepts and the other rejects: the proof of a break."""
-
-    direction: Mode
-    accepted_by: SchemaRef
-    rejected_by: SchemaRef
-    event: JSON
 
 
 @dataclass(frozen=True)
@@ -116,8 +106,6 @@ def build_review(
     head_label: str = "the working tree",
 ) -> Review:
     """`check_change` plus a counterexample for every break and the diff of every version."""
-    from dataclasses import replace
-
     review = check_change(base, head, settings, base_label=base_label, head_label=head_label)
     registries = (
         build_registry(base.schemas, base_url=settings.base_url),
@@ -126,7 +114,8 @@ def build_review(
     witnesses: dict[SchemaRef, tuple[Witness, ...]] = {}
     diffs: dict[SchemaRef, str] = {}
     for assessment in review.assessments:
-        found = tuple(_witnesses(assessment, head, registries))
+        policy = settings.for_event(assessment.ref.id).policy
+        found = tuple(_witnesses(assessment, head, registries, policy))
         if found:
             witnesses[assessment.ref] = found
         text = _unified_diff(assessment, base, head)
@@ -136,36 +125,44 @@ def build_review(
 
 
 def _witnesses(
-    assessment: Assessment, head: Snapshot, registries: tuple[Registry[Any], Registry[Any]]
+    assessment: Assessment,
+    head: Snapshot,
+    registries: tuple[Registry[Any], Registry[Any]],
+    policy: str,
 ) -> list[Witness]:
+    """An event proving each break of the version, under the event's own policy."""
     found: list[Witness] = []
     new = assessment.schema
     if new is None:
         return found
-    for comparison in assessment.comparisons:
-        in_place = comparison.against == assessment.ref
-        old = assessment.before if in_place else head.get(comparison.against)
+    for pair in assessment.comparisons:
+        in_place = pair.against == assessment.ref
+        old = assessment.before if in_place else head.get(pair.against)
         if old is None:
             continue
         for direction in WITNESS_DIRECTIONS:
-            if not breaking_changes(comparison, direction):
+            if not breaking_changes(pair, direction):
                 continue
-            event = find_witness(
+            witness = check(
                 old.body,
                 new.body,
-                direction,
+                mode=direction,
+                policy=policy,
                 old_registry=registries[0] if in_place else registries[1],
                 new_registry=registries[1],
-            )
-            if event is None:
+            ).witness
+            if witness is None:
                 continue
-            accepted, rejected = (
-                (comparison.against, assessment.ref)
-                if direction is Mode.BACKWARD
-                else (assessment.ref, comparison.against)
-            )
-            found.append(Witness(direction, accepted, rejected, event))
+            found.append(_name_copies(witness, pair.against) if in_place else witness)
     return found
+
+
+def _name_copies(witness: Witness, ref: SchemaRef) -> Witness:
+    """An edit in place has one version on both sides: name the published and the edited copy."""
+    published, edited = (f"version {ref.version} as {copy}" for copy in ("published", "edited"))
+    if witness.direction is Mode.BACKWARD:
+        return replace(witness, valid_under=published, invalid_under=edited)
+    return replace(witness, valid_under=edited, invalid_under=published)
 
 
 def _unified_diff(assessment: Assessment, base: Snapshot, head: Snapshot) -> str:

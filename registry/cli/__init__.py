@@ -400,9 +400,10 @@ def run_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_compat(args: argparse.Namespace, settings: Settings) -> int:
-    from registry.compat import InvalidSchema, check, render_json, render_text
+    from registry.compat import InvalidSchema, check
     from registry.core.model import Mode
     from registry.core.refs import build_registry
+    from registry.report.compat import render_compat
     from registry.sources.snapshot import LoadFailure
     from registry.sources.tree import load_file, load_folder
 
@@ -452,7 +453,7 @@ def run_compat(args: argparse.Namespace, settings: Settings) -> int:
         old_label=f"{display(args.old)} ({report.old_label})",
         new_label=f"{display(args.new)} ({report.new_label})",
     )
-    sys.stdout.write(render_json(report) if args.format == "json" else render_text(report))
+    sys.stdout.write(render_compat(report, args.format))
     if args.fail_on_incompatible and not report.compatible:
         return EXIT_PROBLEMS
     return EXIT_OK

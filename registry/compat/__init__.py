@@ -16,7 +16,7 @@ import referencing
 
 from registry.compat.catalogue import ANNOTATION_KEYWORDS, CHANGE_TYPES
 from registry.compat.differ import POLICIES, Comparison, InvalidSchema, compare
-from registry.compat.report import CompatReport, Witness, check, render_json, render_text, to_json
+from registry.compat.report import CompatReport, Witness, check
 from registry.compat.verdict import is_compatible, required_bump
 from registry.compat.witness import search
 from registry.core.model import JSON, Change, Mode
@@ -34,10 +34,7 @@ __all__ = [
     "diff",
     "find_witness",
     "is_compatible",
-    "render_json",
-    "render_text",
     "required_bump",
-    "to_json",
 ]
 
 

@@ -1,8 +1,10 @@
-"""The result of one `compat` run (verdicts, changes, witness) and its text and JSON forms."""
+"""The result of one `compat` run, as data: verdicts, changes and a witness of the break.
+
+`registry.report.compat` renders it as text and JSON.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +19,12 @@ from registry.core.model import JSON, Change, Mode
 
 @dataclass(frozen=True)
 class Witness:
-    """An event the writer version accepts and the reader version rejects (checked)."""
+    """An event the writer version accepts and the reader version rejects: proof of a break.
+
+    `direction` is the mode it breaks (backward: written under the old version, rejected by
+    the new one). `valid_under` and `invalid_under` name the two versions as people read them
+    ("version 2", or a file name); the instance has been checked against both with jsonschema.
+    """
 
     direction: Mode
     instance: JSON
@@ -106,81 +113,3 @@ def _is_null_witness(comparison: Any, direction: Mode, instance: JSON) -> bool:
         return bool(writer.validator.is_valid(None)) and not reader.validator.is_valid(None)
     except Exception:
         return False
-
-
-def to_json(report: CompatReport) -> dict[str, JSON]:
-    """The report as plain JSON data (the CLI's `--format json` document)."""
-    witness = report.witness
-    return {
-        "compatible": report.compatible,
-        "mode": report.mode.value,
-        "policy": report.policy,
-        "verdicts": dict(report.verdicts),
-        "required_bump": report.required_bump,
-        "open_content_only": report.open_content_only,
-        "changes": [
-            {
-                "type": change.type,
-                "path": change.path,
-                "old_path": change.old_path,
-                "new_path": change.new_path,
-                "description": change.description,
-                "breaks": sorted(mode.value for mode in change.breaks),
-                "old_value": change.old_value,
-                "new_value": change.new_value,
-            }
-            for change in report.changes
-        ],
-        "witness": None
-        if witness is None
-        else {
-            "direction": witness.direction.value,
-            "instance": witness.instance,
-            "valid_under": witness.valid_under,
-            "invalid_under": witness.invalid_under,
-        },
-    }
-
-
-def render_json(report: CompatReport) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_text(report: CompatReport) -> str:
-    """The readable form: verdict, every change with what it breaks, and the witness."""
-    verdict = "compatible" if report.compatible else "INCOMPATIBLE"
-    lines = [
-        f"{report.old_label} -> {report.new_label}: {verdict} ({report.mode.value}, "
-        f"{report.policy} policy)",
-        "  "
-        + ", ".join(f"{m}: {'yes' if ok else 'no'}" for m, ok in report.verdicts.items())
-        + f"; required version bump: {report.required_bump}",
-    ]
-    if report.open_content_only and not report.compatible:
-        lines.append(
-            "  only the open content model makes this incompatible: declare "
-            "`additionalProperties: false`, or use the lenient policy for this event"
-        )
-    if not report.changes:
-        lines.append("no changes")
-    else:
-        lines.append(f"{len(report.changes)} change{'s' if len(report.changes) != 1 else ''}:")
-    for change in report.changes:
-        breaks = sorted(mode.value for mode in change.breaks)
-        tag = f" [breaks {', '.join(breaks)}]" if breaks else ""
-        lines.append(f"  {change.type} at {change.path or '/'}{tag}")
-        lines.append(f"    {change.description}")
-    if report.witness is not None:
-        witness = report.witness
-        lines.append(
-            f"witness ({witness.direction.value}): valid under {witness.valid_under}, "
-            f"rejected by {witness.invalid_under}:"
-        )
-        text = json.dumps(witness.instance, indent=2, ensure_ascii=False)
-        lines.extend("  " + line for line in text.splitlines())
-    elif not report.compatible:
-        lines.append(
-            "witness: none found (the verdict stands; the engine counts what it cannot "
-            "prove as breaking)"
-        )
-    return "\n".join(lines) + "\n"

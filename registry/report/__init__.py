@@ -1,2 +1,3 @@
-"""Renderers: the one JSON form of each result type, and text, GitHub annotations and Markdown
-made from them. Import the modules directly."""
+"""Renderers: `forms` is the one JSON form of each result type (Finding, Change, Witness, the
+compat report, Review); `findings`, `compat` and `review` render text, JSON, GitHub annotations
+and Markdown from the data the checks and compat return. Import the modules directly."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict
 
 from registry.core.config import Settings
 from registry.core.model import Finding, Severity
+from registry.report.forms import dumps, findings_report_form, rule_form
 
 FORMATS = ("text", "json", "github")
 
@@ -44,17 +43,7 @@ def render_text(findings: Sequence[Finding], *, checked: int) -> str:
 
 
 def render_json(findings: Sequence[Finding], *, checked: int) -> str:
-    document = {
-        "findings": [
-            {**asdict(finding), "severity": finding.severity.value} for finding in findings
-        ],
-        "summary": {
-            "checked": checked,
-            "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
-            "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
-        },
-    }
-    return json.dumps(document, indent=2) + "\n"
+    return dumps(findings_report_form(findings, checked=checked))
 
 
 def render_github(findings: Sequence[Finding]) -> str:
@@ -80,20 +69,17 @@ def render_rules(settings: Settings, fmt: str) -> str:
     from registry.checks.lint import RULES
 
     rows = [
-        (rule.id, settings.severity(rule.id, rule.severity).value, rule.summary)
+        (rule.id, settings.severity(rule.id, rule.severity), rule.summary)
         for rule in (*RULES, *governance.RULES)
     ]
     if fmt == "json":
-        keys = ("id", "severity", "summary")
-        return json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2) + "\n"
+        return dumps([rule_form(*row) for row in rows])
     if fmt == "markdown":
         lines = ["| rule | severity | what it requires |", "| --- | --- | --- |"]
-        lines += [f"| `{rule_id}` | {severity} | {text} |" for rule_id, severity, text in rows]
+        lines += [f"| `{rule_id}` | {sev.value} | {text} |" for rule_id, sev, text in rows]
         return "\n".join(lines) + "\n"
     width = max(len(rule_id) for rule_id, _, _ in rows)
-    return "".join(
-        f"{rule_id:<{width}}  {severity:<7}  {text}\n" for rule_id, severity, text in rows
-    )
+    return "".join(f"{rule_id:<{width}}  {sev.value:<7}  {text}\n" for rule_id, sev, text in rows)
 
 
 def _escape_data(text: str) -> str:

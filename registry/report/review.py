@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict
-from typing import Any
 
 from registry.checks.governance import BREAKING_KEY, PAIRWISE_MODES, Assessment, Status
-from registry.checks.review import Review, Witness
-from registry.core.model import JSON, Change, Finding, Severity, VersionStyle
+from registry.checks.review import Review
+from registry.compat import Witness
+from registry.core.model import Change, Finding, Severity, VersionStyle
 from registry.report.findings import plural, render_github
+from registry.report.forms import broken_modes, dumps, review_form
 
 MARKER = "<!-- telemetry-registry review -->"
 """The first line of the Markdown, by which a workflow finds and updates its earlier comment."""
@@ -32,7 +32,7 @@ _STATUS_WORDS = {
 
 def render_review(review: Review, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(review_document(review), indent=2, ensure_ascii=False) + "\n"
+        return dumps(review_form(review))
     if fmt == "github":
         return render_github(review.findings)
     return render_markdown(review)
@@ -245,17 +245,16 @@ def _changes(assessment: Assessment) -> list[str]:
 
 def _change_item(change: Change) -> str:
     pointer = change.path or "/"
-    broken = sorted(mode.value for mode in change.breaks)
+    broken = broken_modes(change)
     suffix = f" — *breaks {', '.join(broken)}*" if broken else ""
     return f"`{pointer}`: {_inline(change.description)}{suffix}"
 
 
 def _witness(witness: Witness) -> list[str]:
-    body = json.dumps(witness.event, indent=2, ensure_ascii=False, sort_keys=True)
+    body = json.dumps(witness.instance, indent=2, ensure_ascii=False, sort_keys=True)
     return [
-        f"**Counterexample ({witness.direction.value}):** an event that version "
-        f"{witness.accepted_by.version} accepts and version {witness.rejected_by.version} "
-        "rejects:",
+        f"**Counterexample ({witness.direction.value}):** an event that "
+        f"{witness.valid_under} accepts and {witness.invalid_under} rejects:",
         "",
         *_fenced(body, "json"),
         "",
@@ -311,69 +310,3 @@ def _short(review: Review, assessment: Assessment) -> str:
 
 def _namespace(review: Review, assessment: Assessment) -> str:
     return _short(review, assessment).split("/", 1)[0]
-
-
-# -- JSON ---------------------------------------------------------------------------------
-
-
-def review_document(review: Review) -> dict[str, Any]:
-    """The review as plain JSON data (the `--format json` output)."""
-    return {
-        "base": review.base_label,
-        "head": review.head_label,
-        "passed": review.passed,
-        "errors": review.errors(),
-        "warnings": review.warnings(),
-        "versions": [_assessment_document(review, a) for a in review.assessments],
-        "findings": [_finding_document(f) for f in review.findings],
-    }
-
-
-def _assessment_document(review: Review, assessment: Assessment) -> dict[str, Any]:
-    return {
-        "id": assessment.ref.id,
-        "version": str(assessment.ref.version),
-        "status": assessment.status.value,
-        "path": assessment.path,
-        "compared_with": str(assessment.before.version) if assessment.before else None,
-        "mode": assessment.mode.value,
-        "compatible": assessment.compatible if assessment.comparisons else None,
-        "bump": assessment.bump or None,
-        "required_bump": assessment.required_bump or None,
-        "new_event": assessment.new_event,
-        "new_namespace": assessment.new_namespace,
-        "deprecates": assessment.deprecates,
-        "declared_break": assessment.declared_break or None,
-        "renamed_to": assessment.renamed_to or None,
-        "comparisons": [
-            {
-                "against": str(c.against.version),
-                "verdicts": {mode.value: ok for mode, ok in c.verdicts.items()},
-                "changes": [_change_document(change) for change in c.changes],
-            }
-            for c in assessment.comparisons
-        ],
-        "witnesses": [
-            {
-                "direction": w.direction.value,
-                "accepted_by": str(w.accepted_by.version),
-                "rejected_by": str(w.rejected_by.version),
-                "event": w.event,
-            }
-            for w in review.witnesses.get(assessment.ref, ())
-        ],
-        "findings": [
-            _finding_document(f) for f in (*assessment.findings, *review.lint_for(assessment))
-        ],
-        "diff": review.diffs.get(assessment.ref),
-    }
-
-
-def _change_document(change: Change) -> dict[str, JSON]:
-    document: dict[str, JSON] = asdict(change)
-    document["breaks"] = sorted(mode.value for mode in change.breaks)
-    return document
-
-
-def _finding_document(finding: Finding) -> dict[str, JSON]:
-    return {**asdict(finding), "severity": finding.severity.value}

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from registry.cli import main
-from tests.checks.test_governance import place, published
+from tests.checks.test_governance import GOVERNANCE, place, published
 from tests.gitrepo import GitRepo
 from tests.paths import GOLDEN as GOLDEN_DIR
 from tests.paths import PROJECT
@@ -124,8 +124,13 @@ def test_the_json_report_holds_verdicts_changes_witnesses_and_findings(
     assert checkout["status"] == "added"
     assert (checkout["bump"], checkout["required_bump"]) == ("minor", "major")
     assert checkout["comparisons"][0]["verdicts"]["backward"] is False
-    assert any("backward" in c["breaks"] for c in checkout["comparisons"][0]["changes"])
-    assert checkout["witnesses"][0]["direction"] == "backward"
+    changes = checkout["comparisons"][0]["changes"]
+    assert any("backward" in c["breaks"] for c in changes)
+    assert "/required" in {c["path"] for c in changes}  # the same Change form as compat's
+    witness = checkout["witnesses"][0]
+    assert witness["direction"] == "backward"
+    assert (witness["valid_under"], witness["invalid_under"]) == ("version 1.0.0", "version 1.1.0")
+    assert "currency" not in witness["instance"]
     assert versions[("basket_view", "1.0.0")]["status"] == "annotated"
     assert versions[("basket_view", "1.0.0")]["deprecates"] is True
     assert versions[("login", "2")]["declared_break"].startswith("Password sign-in")
@@ -135,6 +140,26 @@ def test_the_json_report_holds_verdicts_changes_witnesses_and_findings(
         "breaking-change-declared",
         "description-present",
     }
+
+
+def test_a_counterexample_to_an_edit_in_place_names_the_published_and_the_edited_copy(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo.root)
+    repo = published(git_repo, "checkout-1.0.0.yaml")
+    repo.copy(GOVERNANCE / "checkout-1.0.0-modified.yaml", "schemas/shop/checkout/1.0.0.yaml")
+
+    code, out = review(repo, capsys, "--format", "json")
+
+    assert code == 1
+    (version,) = json.loads(out)["versions"]
+    assert version["status"] == "modified"
+    labels = {(w["valid_under"], w["invalid_under"]) for w in version["witnesses"]}
+    assert ("version 1.0.0 as published", "version 1.0.0 as edited") in labels
+    code, markdown = review(repo, capsys)
+    assert "an event that version 1.0.0 as published accepts and version 1.0.0 as edited" in (
+        markdown
+    )
 
 
 def test_the_github_format_annotates_each_finding(

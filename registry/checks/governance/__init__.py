@@ -20,8 +20,8 @@ from registry.checks.governance.assess import Assessor
 from registry.checks.governance.model import (
     PAIRWISE_MODES,
     Assessment,
-    Comparison,
     Governance,
+    PairVerdict,
     Status,
     breaking_changes,
 )
@@ -35,8 +35,8 @@ __all__ = [
     "PAIRWISE_MODES",
     "RULES",
     "Assessment",
-    "Comparison",
     "Governance",
+    "PairVerdict",
     "Status",
     "breaking_changes",
     "govern",

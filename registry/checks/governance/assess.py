@@ -13,7 +13,7 @@ from registry import compat
 from registry.checks.governance.model import (
     PAIRWISE_MODES,
     Assessment,
-    Comparison,
+    PairVerdict,
     Status,
     breaking_changes,
     broken_against,
@@ -50,7 +50,7 @@ class Assessor:
 
     def compare(
         self, old: EventSchema, new: EventSchema, policy: str, *, published: bool = False
-    ) -> Comparison | None:
+    ) -> PairVerdict | None:
         """Diff two versions; `published` when `old` is read from the base, not the head.
 
         None when either is not a valid schema: there is nothing sound to compare (lint
@@ -69,7 +69,7 @@ class Assessor:
         )
         verdicts = {mode: bool(compat.is_compatible(changes, mode)) for mode in PAIRWISE_MODES}
         assert old.ref is not None
-        return Comparison(old.ref, changes, verdicts)
+        return PairVerdict(old.ref, changes, verdicts)
 
     def edited(
         self, ref: SchemaRef, old: EventSchema, new: EventSchema, head: Snapshot

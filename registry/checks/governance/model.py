@@ -24,8 +24,12 @@ class Status(str, enum.Enum):
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """A new version against one earlier version, as the compatibility engine sees it."""
+class PairVerdict:
+    """What the compatibility engine says of a new version against one earlier version.
+
+    Only the outcome (changes and a verdict per pairwise mode) is kept; the engine's working
+    state for one pair is `registry.compat.Comparison`.
+    """
 
     against: SchemaRef
     changes: tuple[Change, ...]
@@ -45,7 +49,7 @@ class Assessment:
     before: EventSchema | None
     """What it is compared with: the base version for in-place edits, else its predecessor."""
     mode: Mode
-    comparisons: tuple[Comparison, ...] = ()
+    comparisons: tuple[PairVerdict, ...] = ()
     """The predecessor first, then (transitive modes) every earlier version in its line."""
     bump: str = ""
     required_bump: str = ""
@@ -85,14 +89,14 @@ class Governance:
     findings: tuple[Finding, ...] = field(default=())
 
 
-def breaking_changes(comparison: Comparison, mode: Mode) -> tuple[Change, ...]:
+def breaking_changes(comparison: PairVerdict, mode: Mode) -> tuple[Change, ...]:
     """The changes of a comparison that break `mode` (full: either direction)."""
     pairwise = mode.pairwise
     directions = {Mode.BACKWARD, Mode.FORWARD, Mode.FULL} if pairwise is Mode.FULL else {pairwise}
     return tuple(change for change in comparison.changes if change.breaks & directions)
 
 
-def broken_against(assessment: Assessment) -> Comparison | None:
+def broken_against(assessment: Assessment) -> PairVerdict | None:
     mode = assessment.mode.pairwise
     if mode is Mode.NONE:
         return None
