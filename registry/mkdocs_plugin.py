@@ -22,8 +22,7 @@ import logging
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -35,12 +34,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
+from registry.core import ids
 from registry.core.config import ConfigError, Settings, load_settings
 from registry.core.index import disk_path
 from registry.docs.changes import changelog
 from registry.docs.site import DocsError, DocsSite, render_site
 from registry.sources.snapshot import Snapshot
 from registry.sources.tree import load_folder
+
+if TYPE_CHECKING:
+    from registry.core.model import SchemaRef
+    from registry.sources.history import FileHistory
 
 log = logging.getLogger("mkdocs.plugins.telemetry-registry")
 
@@ -179,23 +183,33 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         return files, self._registry_dir(config)
 
     def _registry_dir(self, config: MkDocsConfig) -> str:
+        """Where the registry goes below the site root: the base URL below the site URL, or,
+        when the site is served elsewhere, the base URL's own path."""
         if self.config.registry_dir is not None:
             return self.config.registry_dir.strip("/")
-        base_url, site_url = self.settings.base_url, config.site_url or ""
-        if site_url and base_url.startswith(site_url.rstrip("/") + "/"):
-            return base_url[len(site_url.rstrip("/")) :].strip("/")
-        return urlsplit(base_url).path.strip("/")
+        base_url, site_url = self.settings.base_url.rstrip("/"), (config.site_url or "").rstrip("/")
+        if site_url and base_url == site_url:
+            return ""
+        inside = ids.below(base_url, site_url) if site_url else None
+        return inside if inside is not None else ids.base_path(base_url)
 
-    def _history(self, snapshot: Snapshot) -> dict[Any, Any] | None:
-        from registry.sources.history import schema_history
-
+    def _history(self, snapshot: Snapshot) -> dict[SchemaRef, FileHistory] | None:
+        """Each version's git history; none outside a repository, before the first commit, or
+        without git, which the site then simply does not show."""
         try:
-            import git
-
-            repo = git.Repo(self.settings.schema_root, search_parent_directories=True)
-            return dict(schema_history(repo, self.settings))
-        except Exception as error:  # no repository, no commit yet, or git missing
-            log.info(f"telemetry-registry: no version history ({type(error).__name__}: {error})")
+            from registry.sources.git import GitSourceError, open_repo
+            from registry.sources.history import schema_history
+        except ImportError as error:  # gitpython is absent, or cannot find a git executable
+            log.info(f"telemetry-registry: no version history (git is unavailable: {error})")
+            return None
+        try:
+            repo = open_repo(self.settings.schema_root)
+            try:
+                return schema_history(repo, self.settings)
+            finally:
+                repo.close()
+        except GitSourceError as error:
+            log.info(f"telemetry-registry: no version history ({error})")
             return None
 
 

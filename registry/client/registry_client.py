@@ -30,6 +30,7 @@ from jsonschema.protocols import Validator
 
 from registry.client.cache import CacheEntry, DiskCache, default_cache_dir
 from registry.client.transport import FetchError, FolderSource, HttpSource, Source
+from registry.core.ids import below, split_version_uri
 from registry.core.index import (
     INDEX_FILE,
     IndexFormatError,
@@ -185,9 +186,9 @@ class RegistryClient:
     def _resolve(self, schema_id: str, version: str | None) -> VersionEntry:
         index = self.index()
         event = index.event(schema_id)
-        if event is None and version is None and schema_id.endswith(".json"):
-            parent, _, name = schema_id.rpartition("/")
-            event, version = index.event(parent), name.removesuffix(".json")
+        pinned = split_version_uri(schema_id) if event is None and version is None else None
+        if pinned is not None:
+            event, version = index.event(pinned[0]), pinned[1]
             if version == "latest" and event is not None:
                 version = event.latest
         if event is None:
@@ -213,7 +214,7 @@ class RegistryClient:
             entry = event.version(event.latest)
             assert entry is not None
             return self._fetch_schema(entry.path, entry.sha256)
-        path = uri[len(index.base_url) :]
+        path = below(uri, index.base_url) or ""
         listed = index.files.get(path)
         if listed is None:
             raise SchemaNotFound(uri, None, self.url, "the index lists no such file")

@@ -18,14 +18,12 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
+from registry.core.ids import below, id_problem
 from registry.core.model import JSON, EventSchema, VersionStyle
 
 FORMAT_VERSION = 1
 INDEX_FILE = "index.json"
 INDEX_SCHEMA_FILE = "index.schema.json"
-LATEST_FILE = "latest.json"
-FOLDER_INDEX_FILE = "index.html"
-"""Static hosts answer `<$id>/` (and redirect the bare `<$id>` there) with this file."""
 
 STABLE = "stable"
 DRAFT = "draft"
@@ -166,8 +164,9 @@ class RegistryIndex:
                 VersionEntry(v["version"], v["path"], v["sha256"], v["status"])
                 for v in raw["versions"]
             )
-            if not raw["id"].startswith(base_url):
-                raise IndexFormatError(f"event {raw['id']} is not under baseUrl {base_url}")
+            if below(raw["id"], base_url) is None:
+                reason = id_problem(raw["id"]) or f"is not under baseUrl {base_url}"
+                raise IndexFormatError(f"event {raw['id']} {reason}")
             if raw["latest"] not in {entry.version for entry in versions}:
                 raise IndexFormatError(
                     f"event {raw['id']}: latest {raw['latest']!r} is not one of its versions"

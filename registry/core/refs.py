@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import jsonschema_rs
@@ -25,7 +26,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
-from registry.core.model import JSON, EventSchema, SchemaRef
+from registry.core.ids import version_uri, within
+from registry.core.model import JSON, EventSchema
 
 IGLU_SELF_DESCRIBING = (
     "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0"
@@ -93,11 +95,6 @@ def dialect_or_default(body: Mapping[str, JSON]) -> Dialect:
         return DEFAULT_DIALECT
 
 
-def version_uri(ref: SchemaRef) -> str:
-    """The URI of one version: where publishing puts it, and what a pinned `$ref` names."""
-    return f"{ref.id.rstrip('/')}/{ref.version}.json"
-
-
 class ReferenceOutsideRegistry(LookupError):
     """A `$ref` to something this registry does not hold; nothing was fetched.
 
@@ -110,7 +107,7 @@ class ReferenceOutsideRegistry(LookupError):
         self.base_url = base_url
 
     def __str__(self) -> str:
-        if self.base_url and self.uri.startswith(self.base_url):
+        if within(self.uri, self.base_url):
             return (
                 f"{self.uri} is under this registry's base URL but no schema version has that "
                 "URI; pin a version that exists (`$id/<version>.json`) or add the schema"
@@ -141,7 +138,7 @@ def retrieving_registry(
     """
 
     def retrieve(uri: str) -> referencing.Resource[Any]:
-        if not base_url or not uri.startswith(base_url):
+        if not within(uri, base_url):
             raise ReferenceOutsideRegistry(uri, base_url)
         return resource_of(fetch(uri))
 
@@ -174,13 +171,21 @@ def schema_uris(
     latest: dict[str, EventSchema] = {}
     for schema in schemas:
         ref = schema.ref
-        if ref is None:
-            continue
+        if ref is None or not _parses(ref.id):
+            continue  # lint reports it; `referencing` cannot hold what no URL parser reads
         versions.append((version_uri(ref), schema))
         current = latest.get(ref.id)
         if current is None or (current.version is not None and current.version < ref.version):
             latest[ref.id] = schema
     return versions, list(latest.items())
+
+
+def _parses(uri: str) -> bool:
+    try:
+        urlsplit(uri)
+    except ValueError:  # an unclosed `[` in the host, and the like
+        return False
+    return True
 
 
 def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:

@@ -49,10 +49,8 @@ def event_markdown(site: SiteContext, schema_id: str, page: str) -> str:
 
 
 def _summary_line(site: SiteContext, schema_id: str, page: str, latest: EventSchema) -> str:
-    from registry.docs.site import namespace_of
-
     parts = [badge(lifecycle_status(latest), "status")]
-    namespace = namespace_of(schema_id, site.base_url)
+    namespace = site.namespace_of(schema_id)
     if namespace:
         parts.append(
             f"namespace [{inline(namespace)}]({relative(site.namespace_page(namespace), page)})"

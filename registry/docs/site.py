@@ -19,9 +19,10 @@ from urllib.parse import urldefrag, urljoin
 import referencing
 import referencing.exceptions
 
+from registry.core import ids
 from registry.core.index import lifecycle_status
 from registry.core.model import EventSchema, SchemaRef
-from registry.core.refs import build_registry, resource_of, version_uri
+from registry.core.refs import build_registry, resource_of
 from registry.docs.changes import VersionChanges
 from registry.docs.event import event_markdown
 from registry.docs.examples import Example, choose_example
@@ -108,14 +109,19 @@ class SiteContext:
             self.pages_by_id[schema_id] = f"{events_dir}/{event_slug(schema_id, base_url)}.md"
             for schema in versions:
                 assert schema.ref is not None
-                self.by_version_uri[version_uri(schema.ref)] = schema.ref
+                self.by_version_uri[ids.version_uri(schema.ref)] = schema.ref
 
     @property
     def catalogue(self) -> str:
         return f"{self.events_dir}/index.md"
 
     def namespace_page(self, namespace: str) -> str:
-        return f"{self.events_dir}/{namespace}/index.md" if namespace else self.catalogue
+        if not namespace:
+            return self.catalogue
+        return f"{self.events_dir}/{_safe_path(namespace)}/index.md"
+
+    def namespace_of(self, schema_id: str) -> str:
+        return namespace_of(schema_id, self.base_url)
 
     def title_of(self, schema_id: str) -> str:
         versions = self.snapshot.by_id.get(schema_id)
@@ -169,10 +175,9 @@ class SiteContext:
 
     def raw_json(self, ref: SchemaRef) -> str | None:
         """The docs-relative path of one version's published JSON, when the site has it."""
-        uri = version_uri(ref)
-        if self.registry_dir is None or not uri.startswith(self.base_url):
+        rest = ids.published_path(ref, self.base_url)
+        if self.registry_dir is None or rest is None:
             return None
-        rest = uri[len(self.base_url) :]
         return f"{self.registry_dir}/{rest}" if self.registry_dir else rest
 
 
@@ -241,16 +246,26 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def event_slug(schema_id: str, base_url: str) -> str:
-    """The event's page path below the events folder: its `$id` below the base URL."""
-    rest = schema_id[len(base_url) :] if schema_id.startswith(base_url) else schema_id
-    rest = rest.split("://", 1)[-1]
-    segments = [_UNSAFE.sub("-", part).strip(".") or "-" for part in rest.split("/") if part]
-    return "/".join(segments) or "-"
+    """The event's page path below the events folder: its `$id` below the base URL (as
+    `registry.core.ids` maps it), each segment made safe as a file name. An `$id` with no place
+    below the base URL, which lint reports, is placed by its host and path."""
+    path = ids.below(schema_id, base_url)
+    return _safe_path(path if path is not None else schema_id.split("://", 1)[-1])
 
 
 def namespace_of(schema_id: str, base_url: str) -> str:
-    """All but the last segment of the event's path: `jupyter_server` for `.../jupyter_server/x`."""
-    return posixpath.dirname(event_slug(schema_id, base_url))
+    """The event's namespace, `acme/billing` for `<base URL>acme/billing/invoice_paid`, as
+    `registry.core.ids` defines it; an `$id` with no place below the base URL is grouped with
+    the events whose pages share its folder."""
+    namespace = ids.namespace(schema_id, base_url)
+    if namespace is None:
+        return posixpath.dirname(event_slug(schema_id, base_url))
+    return namespace
+
+
+def _safe_path(path: str) -> str:
+    segments = [_UNSAFE.sub("-", part).strip(".") or "-" for part in path.split("/") if part]
+    return "/".join(segments) or "-"
 
 
 def _refuse_collisions(pages: Sequence[Page]) -> None:
@@ -272,7 +287,7 @@ def _entry(site: SiteContext, schema_id: str) -> EventEntry:
     namespace = namespace_of(schema_id, site.base_url)
     return EventEntry(
         schema_id=schema_id,
-        name=event_slug(schema_id, site.base_url).rsplit("/", 1)[-1],
+        name=ids.event_name(schema_id),
         title=event_title(latest, schema_id),
         namespace=namespace,
         namespace_page=site.namespace_page(namespace),

@@ -21,15 +21,13 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from registry.checks.lint import has_errors, lint
+from registry.core import ids
 from registry.core.config import Settings
 from registry.core.index import (
-    FOLDER_INDEX_FILE,
     INDEX_FILE,
     INDEX_SCHEMA_FILE,
-    LATEST_FILE,
     EventEntry,
     FileEntry,
     RegistryIndex,
@@ -41,7 +39,6 @@ from registry.core.index import (
     sha256_hex,
 )
 from registry.core.model import EventSchema, Finding
-from registry.core.refs import version_uri
 from registry.sources.snapshot import Snapshot
 
 
@@ -121,7 +118,7 @@ def render_registry(snapshot: Snapshot, base_url: str) -> dict[str, bytes]:
     files: dict[str, bytes] = {INDEX_SCHEMA_FILE: canonical_json(index_schema())}
     events: dict[str, EventEntry] = {}
     for schema_id, versions in snapshot.by_id.items():
-        folder = relative_folder(schema_id, base_url)
+        latest_path, folder_index = _latest_paths(schema_id, base_url)
         entries = []
         for schema in versions:
             data = _canonical_body(schema)
@@ -130,15 +127,14 @@ def render_registry(snapshot: Snapshot, base_url: str) -> dict[str, bytes]:
             status = lifecycle_status(schema)
             entries.append(VersionEntry(_version_text(schema), path, sha256_hex(data), status))
         latest = versions[-1]
-        files[f"{folder}/{LATEST_FILE}"] = files[entries[-1].path]
-        files[f"{folder}/{FOLDER_INDEX_FILE}"] = files[entries[-1].path]
+        files[latest_path] = files[folder_index] = files[entries[-1].path]
         events[schema_id] = EventEntry(
             id=schema_id,
             title=latest.title,
             description=_text(latest.body.get("description")),
             status=entries[-1].status,
             latest=entries[-1].version,
-            latest_path=f"{folder}/{LATEST_FILE}",
+            latest_path=latest_path,
             versions=tuple(entries),
         )
     check_collisions([INDEX_FILE, *files])
@@ -185,35 +181,26 @@ def _version_text(schema: EventSchema) -> str:
 
 def _version_path(schema: EventSchema, base_url: str) -> str:
     assert schema.ref is not None
-    path = version_uri(schema.ref)[len(base_url) :]
-    _check_segments(schema.ref.id, path)
+    path = ids.published_path(schema.ref, base_url)
+    if path is None:
+        raise UnsafeId(schema.ref.id, _unsafe_reason(schema.ref.id, base_url))
     return path
+
+
+def _latest_paths(schema_id: str, base_url: str) -> tuple[str, str]:
+    paths = ids.latest_paths(schema_id, base_url)
+    if paths is None:
+        raise UnsafeId(schema_id, _unsafe_reason(schema_id, base_url))
+    return paths
 
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def relative_folder(schema_id: str, base_url: str) -> str:
-    """The `$id` below the base URL, as a URL path; raise UnsafeId if it could escape."""
-    if not schema_id.startswith(base_url) or len(schema_id) == len(base_url):
-        raise UnsafeId(schema_id, f"is not below the base URL {base_url!r}")
-    rest = schema_id[len(base_url) :]
-    _check_segments(schema_id, rest)
-    return rest
-
-
-def _check_segments(schema_id: str, path: str) -> None:
-    if "?" in path or "#" in path:
-        raise UnsafeId(schema_id, "has a query or fragment")
-    for segment in path.split("/"):
-        decoded = unquote(segment)
-        if not segment:
-            raise UnsafeId(schema_id, "has an empty path segment")
-        if decoded in (".", ".."):
-            raise UnsafeId(schema_id, "has a `.` or `..` segment (perhaps percent-encoded)")
-        if any(char in decoded for char in "/\\\x00"):
-            raise UnsafeId(schema_id, "has a segment that decodes to `/`, `\\` or NUL")
+def _unsafe_reason(schema_id: str, base_url: str) -> str:
+    """Why `registry.core.ids` gives an `$id` no published path."""
+    return ids.id_problem(schema_id) or f"is not below the base URL {base_url!r}"
 
 
 def check_collisions(paths: list[str]) -> None:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import git
+import git.exc
 
 from registry.core.config import Settings
 from registry.core.model import SchemaRef
-from registry.sources.git import load_git, resolve_commit, root_in_repo
+from registry.sources.git import GitSourceError, load_git, resolve_commit, root_in_repo
 from registry.sources.snapshot import Snapshot
 
 _RECORD = "\x1e"
@@ -83,7 +84,15 @@ def file_histories(
     """Each file below the schema root at `rev` (path below the root) with its commits."""
     resolve_commit(repo, rev)
     root = root_in_repo(repo, settings.schema_root)
-    output = repo.git.log(rev, "-M", "--name-status", "-z", f"--format={_FORMAT}", "--", str(root))
+    try:
+        output = repo.git.log(
+            rev, "-M", "--name-status", "-z", f"--format={_FORMAT}", "--", str(root)
+        )
+    except git.exc.CommandError as error:  # git missing, or a repository git cannot read
+        raise GitSourceError(
+            f"git could not read the history of {root} at {rev} ({error.status}); "
+            "check that git is installed and the repository is intact"
+        ) from None
     prefix = "" if str(root) == "." else f"{root}/"
     touched: dict[str, list[CommitInfo]] = {}
     lineage = _Lineage()

@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 from registry.cli import main
+from registry.core import ids
+from registry.core.model import SchemaRef, Version
 from tests.gitrepo import GitRepo
 from tests.paths import FIXTURES
 
@@ -21,8 +23,9 @@ def place(repo: GitRepo, fixture: str) -> Path:
     """Copy a fixture schema to where its `$id` and version put it below `schemas/`."""
     source = GOVERNANCE / fixture
     body = yaml.safe_load(source.read_text(encoding="utf-8"))
-    below = body["$id"].removeprefix(BASE_URL)
-    return repo.copy(source, f"schemas/{below}/{body['version']}.yaml")
+    where = ids.tree_path(SchemaRef(body["$id"], Version.parse(body["version"])), BASE_URL)
+    assert where is not None, f"{fixture}: its `$id` has no place below {BASE_URL}"
+    return repo.copy(source, f"schemas/{where}")
 
 
 def published(repo: GitRepo, *fixtures: str) -> GitRepo:

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path, PurePosixPath
 
 import pytest
 
-from registry.checks.lint import RULES, has_errors, lint
+from registry.checks.lint import RULES, RULES_BY_ID, has_errors, lint
 from registry.core.config import Settings, load_settings
 from registry.core.model import Severity
 from registry.sources.tree import load_folder
@@ -107,3 +108,60 @@ def test_a_ref_property_is_documented_only_when_its_target_is() -> None:
     assert sorted(f.pointer for f in findings) == ["/properties/count", "/properties/owner"]
     # the good tree's `user` property is a bare `$ref` to a described definition
     assert lint_folder(FIXTURES / "good") == []
+
+
+def test_the_catalogue_gives_each_rule_one_id_and_a_one_line_summary_and_hint() -> None:
+    assert len({rule.id for rule in RULES}) == len(RULES)
+    assert {rule.id: rule for rule in RULES} == RULES_BY_ID
+    for rule in RULES:
+        assert "\n" not in rule.summary and rule.summary.endswith(".")
+        assert rule.hint and "\n" not in rule.hint
+
+
+@pytest.mark.parametrize(
+    ("schema_id", "reason"),
+    [
+        ("http://[broken/app/click", "is not an absolute http(s) URI"),
+        ("https://events.example.org/schemas/app/cl ick", "has whitespace or a control character"),
+        ("https://events.example.org/schemas/app%00/click", "decodes to `/`, `\\` or NUL"),
+    ],
+)
+def test_an_id_no_folder_can_hold_is_an_id_format_finding(
+    tmp_path: Path, schema_id: str, reason: str
+) -> None:
+    (tmp_path / "app/click").mkdir(parents=True)
+    (tmp_path / "app/click/1.yaml").write_text(
+        json.dumps({"$id": schema_id, "version": 1, "title": "T", "description": "D."}) + "\n",
+        encoding="utf-8",
+    )
+    findings = lint(load_folder(tmp_path), Settings())
+    assert [(f.rule, reason in f.message) for f in findings if f.rule.startswith("id-")] == [
+        ("id-format", True)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("schema_id", "ref"),
+    [
+        ("https://events.example.org/schemas/app/click", "http://[x/y"),
+        ("http://[broken/app/click", "#/$defs/a"),
+    ],
+)
+def test_a_ref_no_url_parser_reads_is_a_finding_not_a_crash(
+    tmp_path: Path, schema_id: str, ref: str
+) -> None:
+    (tmp_path / "app/click").mkdir(parents=True)
+    body = {
+        "$id": schema_id,
+        "version": 1,
+        "title": "T",
+        "description": "D.",
+        "type": "object",
+        "properties": {"a": {"$ref": ref}},
+        "$defs": {"a": {"type": "string", "description": "A."}},
+    }
+    (tmp_path / "app/click/1.yaml").write_text(json.dumps(body) + "\n", encoding="utf-8")
+    findings = lint(load_folder(tmp_path), Settings())
+    (finding,) = [f for f in findings if f.rule == "ref-resolves"]
+    assert "cannot be read as a URI" in finding.message
+    assert finding.pointer == "/properties/a/$ref"

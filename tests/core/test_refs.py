@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema.exceptions import ValidationError, best_match
 
-from registry.core.model import EventSchema, SchemaRef, Version
+from registry.core.model import EventSchema, Version
 from registry.core.refs import (
     DRAFT4,
     DRAFT7,
@@ -30,18 +30,12 @@ from registry.core.refs import (
     event_validator_for,
     retrieving_registry,
     validator_for,
-    version_uri,
 )
 from registry.sources.files import read_schema
 from registry.sources.tree import load_folder
 from tests.paths import EVENTLOG_FIXTURES, FIXTURES
 
 BASE = "https://events.example.org/schemas/"
-
-
-def test_a_version_uri_is_the_id_then_the_version_as_a_json_file() -> None:
-    ref = SchemaRef(BASE + "app/click", Version.parse("1.2.0"))
-    assert version_uri(ref) == BASE + "app/click/1.2.0.json"
 
 
 def test_dialects_come_from_schema_and_default_to_draft_7() -> None:

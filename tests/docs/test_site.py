@@ -4,6 +4,7 @@ over a temporary tree whose HTML is parsed and whose every internal link is foll
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import sys
@@ -21,6 +22,7 @@ from registry.docs.site import DocsError, DocsSite, render_site
 from registry.sources.snapshot import Snapshot
 from registry.sources.tree import load_folder
 from tests.docsbuild import HOOKS, build, copy_tree
+from tests.gitrepo import GitRepo
 from tests.paths import DOCS_FIXTURES, PROJECT
 from tests.sitehtml import broken_links, page_of
 
@@ -326,6 +328,47 @@ def test_a_build_outside_git_has_no_history_and_writes_nothing_into_the_tree(
     site = build(tree / "mkdocs.yml", tmp_path / "site")
     assert "introduced in" not in page_of(site, "events/shop/checkout/").text
     assert sorted(path.relative_to(tree) for path in tree.rglob("*")) == before
+
+
+def test_a_build_in_a_repository_without_commits_has_no_history(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tree = copy_tree("good", tmp_path / "tree", commit=False)
+    GitRepo(tree)  # `git init`, nothing committed yet
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.telemetry-registry"):
+        site = build(tree / "mkdocs.yml", tmp_path / "site")
+    assert "introduced in" not in page_of(site, "events/shop/checkout/").text
+    assert "no version history (the git revision 'HEAD' does not exist" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("site_url", "registry_dir"),
+    [
+        ("https://registry.example.com/", "schemas"),
+        ("https://registry.example.com/schemas/", ""),
+        ("https://docs.example.org/shop/", "schemas"),
+    ],
+)
+def test_the_registry_sits_at_the_base_url_below_the_site_url(
+    tmp_path: Path, site_url: str, registry_dir: str
+) -> None:
+    tree = copy_tree("good", tmp_path / "tree", commit=False)
+    config = tree / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "site_url: https://registry.example.com/", f"site_url: {site_url}"
+        )
+    )
+    site = build(config, tmp_path / "site")
+    assert (site / registry_dir / "index.json").is_file()
+    raw = [
+        link.href
+        for link in page_of(site, "events/shop/checkout/").links
+        if link.text == "Raw JSON"
+    ]
+    latest = (site / "events/shop/checkout" / raw[0]).resolve()
+    assert latest == (site / registry_dir / "shop/checkout/2.0.0.json").resolve()
+    assert json.loads(latest.read_text())["version"] == "2.0.0"
 
 
 def test_a_docs_file_where_a_page_would_be_generated_is_an_error(

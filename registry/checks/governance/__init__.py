@@ -26,6 +26,7 @@ from registry.checks.governance.model import (
     breaking_changes,
 )
 from registry.checks.governance.rules import BREAKING_KEY, RULES, RULES_BY_ID, finding, present
+from registry.core import ids
 from registry.core.config import Settings
 from registry.core.model import JSON, EventSchema, SchemaRef
 from registry.sources.snapshot import Snapshot
@@ -49,7 +50,7 @@ def govern(
     """Compare the head with the base (named `base_label` in messages) and apply the rules."""
     engine = Assessor(settings, base, head)
     assessments: list[Assessment] = []
-    base_namespaces = {_namespace(ref.id, settings) for ref in base.by_ref}
+    base_namespaces = {ids.namespace(ref.id, settings.base_url) for ref in base.by_ref}
     added = [ref for ref in head.by_ref if ref not in base.by_ref]
     for ref, old in base.by_ref.items():
         new = head.by_ref.get(ref)
@@ -60,7 +61,7 @@ def govern(
     for ref in added:
         schema = head.by_ref[ref]
         assessment = engine.added(schema, base, head)
-        if assessment.new_event and _namespace(ref.id, settings) not in base_namespaces:
+        if assessment.new_event and _opens_namespace(ref, settings, base_namespaces):
             assessment = replace(assessment, new_namespace=True)
         assessments.append(assessment)
     assessments.sort(key=lambda a: (a.ref.id, a.ref.version.key))
@@ -68,9 +69,10 @@ def govern(
     return Governance(tuple(assessments), tuple(findings))
 
 
-def _namespace(schema_id: str, settings: Settings) -> str:
-    below = schema_id[len(settings.base_url) :] if schema_id.startswith(settings.base_url) else ""
-    return below.split("/", 1)[0] if "/" in below else ""
+def _opens_namespace(ref: SchemaRef, settings: Settings, known: set[str | None]) -> bool:
+    """The event is the first in its folder (an event directly below the base URL opens none)."""
+    namespace = ids.namespace(ref.id, settings.base_url)
+    return bool(namespace) and namespace not in known
 
 
 def _without_identity(body: Mapping[str, JSON]) -> dict[str, JSON]:

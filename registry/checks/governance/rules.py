@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from registry.checks.lint import Rule
+from registry.checks.lint.rules import Rule
 from registry.core.config import Settings
 from registry.core.model import Finding, Severity
 
