@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from registry.checks.governance import BREAKING_KEY, PAIRWISE_MODES, Assessment, Status
 from registry.checks.review import Review
 from registry.compat import Witness
+from registry.core import ids
 from registry.core.model import Change, Finding, Severity, VersionStyle
 from registry.report.findings import plural, render_github
 from registry.report.forms import broken_modes, dumps, review_form
@@ -303,10 +304,11 @@ def _inline(text: str) -> str:
 
 
 def _short(review: Review, assessment: Assessment) -> str:
+    """The `$id` below the base URL, or the whole `$id` when it is outside it."""
     schema_id = assessment.ref.id
-    base = review.base_url
-    return schema_id[len(base) :] if base and schema_id.startswith(base) else schema_id
+    return ids.below(schema_id, review.base_url) or schema_id
 
 
 def _namespace(review: Review, assessment: Assessment) -> str:
-    return _short(review, assessment).split("/", 1)[0]
+    """The namespace as `core.ids` defines it, the same one governance and the docs use."""
+    return ids.namespace(assessment.ref.id, review.base_url) or _short(review, assessment)

@@ -262,3 +262,20 @@ def test_each_violation_on_a_copy_of_the_own_schemas_is_reported_clearly(
     assert code == 1
     for rule, _path in expected:
         assert f"`{rule}`" in markdown
+
+
+def test_the_summary_names_a_nested_new_namespace_as_governance_does(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo.root)
+    repo = published(git_repo, "checkout-1.0.0.yaml")
+    body = yaml.safe_load((GOVERNANCE / "checkout-1.0.0.yaml").read_text(encoding="utf-8"))
+    base_url = body["$id"].removesuffix("shop/checkout")
+    body["$id"] = base_url + "acme/billing/invoice_paid"
+    repo.write("schemas/acme/billing/invoice_paid/1.0.0.yaml", yaml.safe_dump(body))
+
+    code, markdown = review(repo, capsys, "--base", "main")
+
+    assert code == 0, markdown
+    assert "new namespace `acme/billing`" in markdown
+    assert "new namespace `acme`" not in markdown
