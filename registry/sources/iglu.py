@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from registry.core import ids
+from registry.core.model import SchemaRef, Version
+
 _SCHEMAVER = re.compile(r"^([1-9][0-9]*)-(0|[1-9][0-9]*)-(0|[1-9][0-9]*)$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -96,5 +99,8 @@ def convert(path: Path, base_url: str) -> tuple[Path, str]:
     for key, value in document.items():
         if key not in ("$schema", "self"):
             converted[key] = value
+    where = ids.tree_path(SchemaRef(converted["$id"], Version.parse(version)), base_url, ".json")
+    if where is None:
+        raise ValueError(f"`$id` {converted['$id']} has no place below the base URL {base_url}")
     text = json.dumps(converted, indent=2, ensure_ascii=False) + "\n"
-    return Path(str(vendor), str(name), f"{version}.json"), text
+    return Path(where), text
