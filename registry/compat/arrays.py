@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
-from registry.compat.nodes import ALL_TYPES, ARRAY, IN_PLACE_APPLICATORS, Node, json_equal
+from registry.compat.keywords import IN_PLACE_APPLICATORS
+from registry.compat.nodes import Node, Subs
+from registry.compat.values import ALL_TYPES, ARRAY, json_equal
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion
-
-Subs = tuple[Node, ...]
 
 HANDLED = frozenset(
     {

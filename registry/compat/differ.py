@@ -22,8 +22,11 @@ from registry.compat.catalogue import (
     METADATA_CHANGE_TYPES,
     UNKNOWN_KEYWORD_CHANGED,
 )
-from registry.compat.inclusion import Found, Inclusion
-from registry.compat.nodes import Interner, Side, json_equal
+from registry.compat.failures import Found
+from registry.compat.inclusion import Inclusion
+from registry.compat.interner import Interner
+from registry.compat.side import Side
+from registry.compat.values import json_equal
 from registry.core.model import JSON, Change, Mode, pointer_join
 from registry.core.refs import (
     DRAFT4,

@@ -14,30 +14,18 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from registry.compat import arrays, objects
-from registry.compat.nodes import (
-    ARRAY,
-    BOOLEAN,
-    FRACTION,
-    INTEGER,
-    NULL,
-    OBJECT,
-    STRING,
-    Interner,
-    Node,
-    Side,
-    Unresolvable,
-    exact,
-    expand_all,
-)
+from registry.compat import arrays
+from registry.compat.content_model import writer_for
+from registry.compat.differ import Comparison, breaking
+from registry.compat.failures import Found, Frame
+from registry.compat.interner import Interner
+from registry.compat.nodes import Node
 from registry.compat.regex_sample import samples
+from registry.compat.resolution import Unresolvable, expand_all
+from registry.compat.side import Side
+from registry.compat.values import ARRAY, BOOLEAN, FRACTION, INTEGER, NULL, OBJECT, STRING, exact
 from registry.core.model import JSON, Mode
-
-if TYPE_CHECKING:
-    from registry.compat.differ import Comparison
-    from registry.compat.inclusion import Found, Frame
 
 _ORDER = (OBJECT, STRING, INTEGER, FRACTION, BOOLEAN, NULL, ARRAY)
 _FORMATS = {
@@ -150,7 +138,7 @@ class Sampler:
         required = sorted(frozenset().union(*(n.required for n in subs)))
         base: dict[str, JSON] = {}
         for name in required:
-            parts, _ = objects.writer_for(subs, name)
+            parts, _ = writer_for(subs, name)
             base[name] = self.one(parts, depth + 1)
         found: list[JSON] = [base]
         optional = [name for n in subs for name in n.listed_properties if name not in base]
@@ -159,13 +147,13 @@ class Sampler:
         for name in optional:
             if len(filled) >= least:
                 break
-            filled[name] = self.one(objects.writer_for(subs, name)[0], depth + 1)
+            filled[name] = self.one(writer_for(subs, name)[0], depth + 1)
         if filled != base:
             found.insert(0, filled)
         if not rich:
             return found
         for name in optional[:8]:
-            parts, _ = objects.writer_for(subs, name)
+            parts, _ = writer_for(subs, name)
             for value in self.values(parts, depth + 1, rich=False)[:3]:
                 found.append({**filled, name: value})
         return found
@@ -283,8 +271,6 @@ def _safe_valid(side: Side, node: Node | None, instance: JSON) -> bool | None:
 
 def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSON | None:
     """A confirmed counterexample for `direction` (backward or forward), or None."""
-    from registry.compat.differ import breaking
-
     found = breaking(comparison, direction)
     if not found:
         return None
