@@ -23,27 +23,12 @@ from registry.compat.interner import Interner
 from registry.compat.nodes import Node
 from registry.compat.regex_sample import samples
 from registry.compat.resolution import Unresolvable, expand_all
+from registry.compat.samples import FORMATS
 from registry.compat.side import Side
 from registry.compat.values import ARRAY, BOOLEAN, FRACTION, INTEGER, NULL, OBJECT, STRING, exact
 from registry.core.model import JSON, Mode
 
 _ORDER = (OBJECT, STRING, INTEGER, FRACTION, BOOLEAN, NULL, ARRAY)
-_FORMATS = {
-    "date-time": "2024-01-01T00:00:00Z",
-    "date": "2024-01-01",
-    "time": "00:00:00Z",
-    "email": "someone@example.org",
-    "idn-email": "someone@example.org",
-    "hostname": "example.org",
-    "idn-hostname": "example.org",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "uri": "https://example.org/",
-    "uri-reference": "https://example.org/",
-    "iri": "https://example.org/",
-    "url": "https://example.org/",
-    "uuid": "123e4567-e89b-12d3-a456-426614174000",
-}
 MAX_DEPTH = 8
 MAX_VALUES = 12
 BUDGET = 60
@@ -210,8 +195,8 @@ def _strings(subs: tuple[Node, ...]) -> list[JSON]:
     for pattern in patterns[:1]:
         bases.extend(samples(pattern))
     for fmt in formats[:1]:
-        if fmt in _FORMATS:
-            bases.append(_FORMATS[fmt])
+        if fmt in FORMATS:
+            bases.append(FORMATS[fmt])
     if not patterns and not formats:
         bases.extend(["a", "", "0", "A-1"])
     found: list[JSON] = []
