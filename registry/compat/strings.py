@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
+from registry.compat.counts import CountGap, count_gaps
 from registry.compat.nodes import Node, Subs
 from registry.core.model import JSON
 
@@ -21,42 +22,10 @@ _UNIVERSAL_PATTERNS = frozenset({"", ".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$
 
 def strings(ch: Inclusion, subs: Subs, sup: Node) -> bool:
     ok = True
-    for keyword, prefix, lower in (
-        ("minLength", "MIN_LENGTH", True),
-        ("maxLength", "MAX_LENGTH", False),
-    ):
-        wanted = sup.count(keyword)
-        if wanted is None or (lower and wanted <= 0):
-            continue
-        have = [c for n in subs if (c := n.count(keyword)) is not None]
-        best = (max(have) if lower else min(have)) if have else None
-        if best is not None and (best >= wanted if lower else best <= wanted):
-            continue
-        old, new = ch.as_old_new(best, wanted)
-        length = wanted - 1 if lower else wanted + 1
-        other = [
-            c for n in subs if (c := n.count("maxLength" if lower else "minLength")) is not None
-        ]
-        candidates: list[JSON] = ["a" * length] if length >= 0 else []
-        if best is not None:
-            candidates.insert(0, "a" * best)
-        if other and not lower:
-            candidates.append("a" * max(other))
-        ok = (
-            ch.fail(
-                bound_change(prefix, old, new),
-                f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding a string {'shorter than' if lower else 'longer than'} {wanted} "
-                "characters there",
-                subs,
-                sup,
-                keyword=keyword,
-                sub_value=best,
-                sup_value=wanted,
-                candidates=candidates,
-            )
-            and ok
-        )
+    for gap in count_gaps(subs, sup, "minLength", "maxLength"):
+        shorter_or_longer = "shorter than" if gap.lower else "longer than"
+        example = f"holding a string {shorter_or_longer} {gap.wanted} characters there"
+        ok = gap.fail(ch, subs, sup, example, _around(gap, subs)) and ok
     pattern = sup.get("pattern")
     if isinstance(pattern, str) and pattern not in _UNIVERSAL_PATTERNS:
         mine = [n.get("pattern") for n in subs if isinstance(n.get("pattern"), str)]
@@ -110,3 +79,15 @@ def strings(ch: Inclusion, subs: Subs, sup: Node) -> bool:
                 and ok
             )
     return ok
+
+
+def _around(gap: CountGap, subs: Subs) -> list[JSON]:
+    """Strings just outside the reader's length bound, and at the writer's own bounds."""
+    length = gap.wanted - 1 if gap.lower else gap.wanted + 1
+    found: list[JSON] = ["a" * length] if length >= 0 else []
+    if gap.best is not None:
+        found.insert(0, "a" * gap.best)
+    least = [c for n in subs if (c := n.count("minLength")) is not None]
+    if least and not gap.lower:
+        found.append("a" * max(least))
+    return found
