@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from registry.compat.catalogue import bound_change
-from registry.compat.nodes import ALL_TYPES, ARRAY, IN_PLACE_APPLICATORS, Node, json_equal
+from registry.compat.counts import count_gaps
+from registry.compat.keywords import IN_PLACE_APPLICATORS
+from registry.compat.nodes import Node, Subs
+from registry.compat.values import ALL_TYPES, ARRAY, json_equal
 
 if TYPE_CHECKING:
     from registry.compat.inclusion import Inclusion
-
-Subs = tuple[Node, ...]
 
 HANDLED = frozenset(
     {
@@ -64,34 +65,12 @@ def check(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool:
 
 
 def _counts(ch: Inclusion, subs: Subs, sup: Node) -> bool:
+    closed = [len(n.tuple_items[0]) for n in subs if (r := rest_of(n)) and r.is_false]
     ok = True
-    for keyword, prefix, lower in (
-        ("minItems", "MIN_ITEMS", True),
-        ("maxItems", "MAX_ITEMS", False),
-    ):
-        wanted = sup.count(keyword)
-        if wanted is None or (lower and wanted <= 0):
-            continue
-        have = [c for n in subs if (c := n.count(keyword)) is not None]
-        if not lower:
-            have += [len(n.tuple_items[0]) for n in subs if (r := rest_of(n)) and r.is_false]
-        best = (max(have) if lower else min(have)) if have else None
-        if best is not None and (best >= wanted if lower else best <= wanted):
-            continue
-        old, new = ch.as_old_new(best, wanted)
-        ok = (
-            ch.fail(
-                bound_change(prefix, old, new),
-                f"`{keyword}` at {sup.pointer or '/'} changed from {old} to {new}",
-                f"holding an array with {'fewer' if lower else 'more'} than {wanted} items",
-                subs,
-                sup,
-                keyword=keyword,
-                sub_value=best,
-                sup_value=wanted,
-            )
-            and ok
-        )
+    for gap in count_gaps(subs, sup, "minItems", "maxItems", implied_most=closed):
+        fewer_or_more = "fewer" if gap.lower else "more"
+        example = f"holding an array with {fewer_or_more} than {gap.wanted} items"
+        ok = gap.fail(ch, subs, sup, example) and ok
     return ok
 
 

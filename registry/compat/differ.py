@@ -22,8 +22,11 @@ from registry.compat.catalogue import (
     METADATA_CHANGE_TYPES,
     UNKNOWN_KEYWORD_CHANGED,
 )
-from registry.compat.inclusion import Found, Inclusion
-from registry.compat.nodes import Interner, Side, json_equal
+from registry.compat.failures import Found
+from registry.compat.inclusion import Inclusion
+from registry.compat.interner import Interner
+from registry.compat.side import Side
+from registry.compat.values import json_equal
 from registry.core.model import JSON, Change, Mode, pointer_join
 from registry.core.refs import (
     DRAFT4,
@@ -33,6 +36,7 @@ from registry.core.refs import (
     refuse_retrieval,
 )
 from registry.core.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
+from registry.errors import RegistryError, UsageError
 
 POLICIES = ("strict", "lenient")
 
@@ -59,19 +63,32 @@ def label_of(body: Mapping[str, JSON], fallback: str) -> str:
     return fallback
 
 
-class InvalidSchema(ValueError):
+class InvalidSchema(RegistryError, ValueError):
     """A schema the engine cannot compare: it breaks its draft's metaschema.
 
     The engine's reasoning assumes valid schemas (`multipleOf: 0` would divide by zero, a
     draft-4 schema with a numeric `exclusiveMaximum` means something else to a validator).
+    `side` names the schema ("the old schema", "the new schema"), `pointer` the place in it.
     """
 
     def __init__(self, side: str, message: str, pointer: str) -> None:
         self.side = side
         self.pointer = pointer
         super().__init__(
-            f"{side} is not a valid JSON Schema: {message} (at {pointer or '/'}); "
-            "fix it first (`telemetry-registry lint` lists every problem)"
+            f"{side} is not a valid JSON Schema: {message} (at {pointer or '/'})",
+            f"fix {side} first: `telemetry-registry lint` lists every problem in it",
+        )
+
+
+class UnknownPolicy(UsageError, ValueError):
+    """A compatibility policy the engine does not know (a usage or configuration error)."""
+
+    def __init__(self, policy: str) -> None:
+        self.policy = policy
+        super().__init__(
+            f"policy must be strict or lenient, not {policy!r}",
+            "use `strict` (set inclusion) or `lenient` (writers never sent properties their "
+            "schema left open and unnamed)",
         )
 
 
@@ -97,10 +114,11 @@ def compare(
 ) -> Comparison:
     """Run both directions and merge their changes with the annotation edits.
 
-    Raises InvalidSchema when either schema breaks its metaschema.
+    Raises InvalidSchema when either schema breaks its metaschema, UnknownPolicy for a policy
+    other than POLICIES.
     """
     if policy not in POLICIES:
-        raise ValueError(f"policy must be strict or lenient, not {policy!r}")
+        raise UnknownPolicy(policy)
     require_valid(old, "the old schema")
     require_valid(new, "the new schema")
     old, new = _plain(old), _plain(new)

@@ -14,20 +14,16 @@ undecided otherwise.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
-from registry.compat import families
-from registry.compat.nodes import (
-    ALL_TYPES,
-    Node,
-    Side,
-    Unresolvable,
-    expand_all,
-    value_atom,
-    value_key,
-)
+from registry.compat import enums, families
+from registry.compat.failures import Descent, Found, Frame
+from registry.compat.nodes import Node
+from registry.compat.resolution import Unresolvable, deref, expand_all
+from registry.compat.side import Side
+from registry.compat.values import ALL_TYPES, value_atom, value_key
 from registry.core.model import JSON, Change, Mode
 
 MAX_DEPTH = 64
@@ -43,28 +39,6 @@ GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"maximum", "exclusiveMaximum"}),
 )
 _GROUP_OF = {keyword: group for group in GROUPS for keyword in group}
-
-
-class Frame(NamedTuple):
-    """One step from an instance to a value inside it: a property name or an item index.
-
-    A named tuple: one is made for every property and item the engine descends into.
-    """
-
-    key: str | int
-    parent: tuple[Node, ...]
-
-
-@dataclass
-class Found:
-    """A recorded failure: the change, where it sits in an instance, and what to try there."""
-
-    change: Change
-    frames: tuple[Frame, ...]
-    subs: tuple[Node, ...]
-    sup: Node | None
-    candidates: list[JSON] = field(default_factory=list)
-    open_content: bool = False
 
 
 class Inclusion:
@@ -167,8 +141,8 @@ class Inclusion:
         finally:
             self._quiet -= 1
 
-    def descend(self, key: str | int, parent: tuple[Node, ...]) -> _Descent:
-        return _Descent(self, Frame(key, parent))
+    def descend(self, key: str | int, parent: tuple[Node, ...]) -> Descent:
+        return Descent(self.frames, Frame(key, parent))
 
     def keep(self, value: object) -> None:
         """Hold a made-up schema alive so that its id is never reused while caches hold it."""
@@ -190,7 +164,7 @@ class Inclusion:
         if not types:
             return True
         try:
-            parts = sup.deref()
+            parts = deref(sup)
         except Unresolvable as error:
             return self.fail("REFERENCE_UNRESOLVED", str(error), "(any)", expanded, sup)
         ok = True
@@ -314,7 +288,7 @@ class Inclusion:
         if not rejected:
             return True
         if sup.values is not None:
-            return families.enum_change(self, subs, sup, rejected)
+            return enums.enum_change(self, subs, sup, rejected)
         before = len(self.found)
         families.check_all(self, subs, sup, types)
         if len(self.found) == before:
@@ -385,26 +359,10 @@ def _states_same(
     return True
 
 
-class _Descent:
-    def __init__(self, checker: Inclusion, frame: Frame) -> None:
-        self.checker, self.frame = checker, frame
-
-    def __enter__(self) -> None:
-        self.checker.frames.append(self.frame)
-
-    def __exit__(self, *exc: object) -> None:
-        self.checker.frames.pop()
-
-
 def _atom(value: JSON, node: Node) -> str:
     return value_atom(value, node.side.dialect)
 
 
 def _show(value: JSON) -> str:
-    import json
-
     text = json.dumps(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-Checker = Callable[[Inclusion, tuple[Node, ...], Node, frozenset[str]], bool]

@@ -20,7 +20,7 @@ else:  # pragma: no cover - Python 3.10
     import sre_parse as _parser
 
 _LIMIT = 6
-_CATEGORY_SAMPLES = {
+CATEGORY_SAMPLES: dict[Any, str] = {
     _c.CATEGORY_DIGIT: "0",
     _c.CATEGORY_NOT_DIGIT: "a",
     _c.CATEGORY_SPACE: " ",
@@ -28,6 +28,7 @@ _CATEGORY_SAMPLES = {
     _c.CATEGORY_WORD: "a",
     _c.CATEGORY_NOT_WORD: "-",
 }
+"""A character of each class escape (`\\d`, `\\w`, `\\s` and their negations)."""
 
 
 def samples(pattern: str, limit: int = _LIMIT) -> list[str]:
@@ -71,7 +72,7 @@ def _node(op: Any, av: Any, groups: dict[int, str], depth: int) -> list[str]:
     if op is _c.IN:
         return _charset(av)
     if op is _c.CATEGORY:
-        return [_CATEGORY_SAMPLES.get(av, "a")]
+        return [CATEGORY_SAMPLES.get(av, "a")]
     if op is _c.BRANCH:
         return [s for branch in av[1] for s in _sequence(list(branch), groups, depth)][:_LIMIT]
     if op is _c.SUBPATTERN:
@@ -112,5 +113,5 @@ def _charset(items: list[tuple[Any, Any]]) -> list[str]:
         elif op is _c.RANGE:
             found.append(chr(av[0]))
         elif op is _c.CATEGORY:
-            found.append(_CATEGORY_SAMPLES.get(av, "a"))
+            found.append(CATEGORY_SAMPLES.get(av, "a"))
     return found[:2]

@@ -14,48 +14,21 @@ import math
 from collections.abc import Iterable
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
-from registry.compat import arrays, objects
-from registry.compat.nodes import (
-    ARRAY,
-    BOOLEAN,
-    FRACTION,
-    INTEGER,
-    NULL,
-    OBJECT,
-    STRING,
-    Interner,
-    Node,
-    Side,
-    Unresolvable,
-    exact,
-    expand_all,
-)
+from registry.compat import arrays
+from registry.compat.content_model import writer_for
+from registry.compat.differ import Comparison, breaking
+from registry.compat.failures import Found, Frame
+from registry.compat.interner import Interner
+from registry.compat.nodes import Node
 from registry.compat.regex_sample import samples
+from registry.compat.resolution import Unresolvable, expand_all
+from registry.compat.samples import FORMATS
+from registry.compat.side import Side
+from registry.compat.values import ARRAY, BOOLEAN, FRACTION, INTEGER, NULL, OBJECT, STRING, exact
 from registry.core.model import JSON, Mode
 
-if TYPE_CHECKING:
-    from registry.compat.differ import Comparison
-    from registry.compat.inclusion import Found, Frame
-
 _ORDER = (OBJECT, STRING, INTEGER, FRACTION, BOOLEAN, NULL, ARRAY)
-_FORMATS = {
-    "date-time": "2024-01-01T00:00:00Z",
-    "date": "2024-01-01",
-    "time": "00:00:00Z",
-    "email": "someone@example.org",
-    "idn-email": "someone@example.org",
-    "hostname": "example.org",
-    "idn-hostname": "example.org",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "uri": "https://example.org/",
-    "uri-reference": "https://example.org/",
-    "iri": "https://example.org/",
-    "url": "https://example.org/",
-    "uuid": "123e4567-e89b-12d3-a456-426614174000",
-}
 MAX_DEPTH = 8
 MAX_VALUES = 12
 BUDGET = 60
@@ -150,7 +123,7 @@ class Sampler:
         required = sorted(frozenset().union(*(n.required for n in subs)))
         base: dict[str, JSON] = {}
         for name in required:
-            parts, _ = objects.writer_for(subs, name)
+            parts, _ = writer_for(subs, name)
             base[name] = self.one(parts, depth + 1)
         found: list[JSON] = [base]
         optional = [name for n in subs for name in n.listed_properties if name not in base]
@@ -159,13 +132,13 @@ class Sampler:
         for name in optional:
             if len(filled) >= least:
                 break
-            filled[name] = self.one(objects.writer_for(subs, name)[0], depth + 1)
+            filled[name] = self.one(writer_for(subs, name)[0], depth + 1)
         if filled != base:
             found.insert(0, filled)
         if not rich:
             return found
         for name in optional[:8]:
-            parts, _ = objects.writer_for(subs, name)
+            parts, _ = writer_for(subs, name)
             for value in self.values(parts, depth + 1, rich=False)[:3]:
                 found.append({**filled, name: value})
         return found
@@ -222,8 +195,8 @@ def _strings(subs: tuple[Node, ...]) -> list[JSON]:
     for pattern in patterns[:1]:
         bases.extend(samples(pattern))
     for fmt in formats[:1]:
-        if fmt in _FORMATS:
-            bases.append(_FORMATS[fmt])
+        if fmt in FORMATS:
+            bases.append(FORMATS[fmt])
     if not patterns and not formats:
         bases.extend(["a", "", "0", "A-1"])
     found: list[JSON] = []
@@ -283,8 +256,6 @@ def _safe_valid(side: Side, node: Node | None, instance: JSON) -> bool | None:
 
 def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSON | None:
     """A confirmed counterexample for `direction` (backward or forward), or None."""
-    from registry.compat.differ import breaking
-
     found = breaking(comparison, direction)
     if not found:
         return None

@@ -16,6 +16,8 @@ from typing import Any
 import referencing
 import referencing.exceptions
 
+from registry.compat.regex_sample import CATEGORY_SAMPLES
+from registry.compat.samples import FORMATS
 from registry.core.model import JSON
 from registry.core.refs import resource_of, validator_for
 
@@ -27,26 +29,6 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import sre_parse
 
 MAX_DEPTH = 8
-_FORMAT_SAMPLES: Mapping[str, str] = {
-    "date-time": "2024-05-14T09:30:00Z",
-    "date": "2024-05-14",
-    "time": "09:30:00Z",
-    "duration": "PT1M30S",
-    "email": "ada@example.org",
-    "idn-email": "ada@example.org",
-    "hostname": "example.org",
-    "idn-hostname": "example.org",
-    "ipv4": "192.0.2.1",
-    "ipv6": "2001:db8::1",
-    "uri": "https://example.org/",
-    "uri-reference": "https://example.org/",
-    "iri": "https://example.org/",
-    "iri-reference": "https://example.org/",
-    "url": "https://example.org/",
-    "uuid": "5f0c3b8e-9a1d-4c47-8e2a-0b6d1f7c2e90",
-    "json-pointer": "/a/b",
-    "regex": "^a+$",
-}
 
 
 @dataclass(frozen=True)
@@ -209,7 +191,7 @@ def _int(value: JSON, default: int) -> int:
 
 def _string(node: Mapping[str, JSON]) -> str:
     pattern = node.get("pattern")
-    text = _FORMAT_SAMPLES.get(str(node.get("format")), "example")
+    text = FORMATS.get(str(node.get("format")), "example")
     if isinstance(pattern, str):
         text = text_matching(pattern) or text
     low, high = _int(node.get("minLength"), 0), _int(node.get("maxLength"), 1 << 30)
@@ -304,13 +286,5 @@ def _in(members: Any) -> str:
     if op is c.RANGE:
         return chr(value[0])
     if op is c.CATEGORY:
-        samples: dict[Any, str] = {
-            c.CATEGORY_DIGIT: "0",
-            c.CATEGORY_WORD: "a",
-            c.CATEGORY_SPACE: " ",
-            c.CATEGORY_NOT_DIGIT: "a",
-            c.CATEGORY_NOT_WORD: "-",
-            c.CATEGORY_NOT_SPACE: "a",
-        }
-        return samples.get(value, "a")
+        return CATEGORY_SAMPLES.get(value, "a")
     raise _Unsupported(str(op))

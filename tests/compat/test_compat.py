@@ -18,6 +18,7 @@ from registry.compat import (
 )
 from registry.core.model import Change, EventSchema, Mode, SchemaRef, Version
 from registry.core.refs import build_registry, validator_for
+from registry.errors import EXIT_PROBLEMS, EXIT_USAGE, RegistryError, UsageError
 
 B, F = Mode.BACKWARD, Mode.FORWARD
 D4 = "http://json-schema.org/draft-04/schema#"
@@ -457,6 +458,14 @@ def test_unknown_policies_are_refused() -> None:
         diff({}, {}, policy="sloppy")
 
 
+def test_an_unknown_policy_is_a_usage_error_that_names_the_policies() -> None:
+    with pytest.raises(UsageError) as raised:
+        diff({}, {}, policy="sloppy")
+    assert raised.value.exit_code == EXIT_USAGE
+    assert "'sloppy'" in raised.value.message
+    assert "`strict`" in raised.value.hint and "`lenient`" in raised.value.hint
+
+
 def test_the_engine_refuses_a_schema_that_breaks_its_metaschema() -> None:
     from registry.compat import InvalidSchema, diff
 
@@ -466,3 +475,16 @@ def test_the_engine_refuses_a_schema_that_breaks_its_metaschema() -> None:
     assert (raised.value.side, raised.value.pointer) == ("the new schema", "/multipleOf")
     with pytest.raises(InvalidSchema, match="unknown `\\$schema`"):
         diff({"$schema": "https://example.com/mine"}, valid)
+
+
+def test_an_invalid_schema_is_a_registry_error_whose_hint_names_the_side() -> None:
+    from registry.compat import InvalidSchema, diff
+
+    with pytest.raises(RegistryError) as raised:
+        diff({"type": "number", "multipleOf": -1}, {"type": "number"})
+    error = raised.value
+    assert isinstance(error, InvalidSchema) and isinstance(error, ValueError)
+    assert error.exit_code == EXIT_PROBLEMS
+    assert error.message.startswith("the old schema is not a valid JSON Schema")
+    assert "(at /multipleOf)" in error.message and str(error) == error.message
+    assert error.hint.startswith("fix the old schema first") and "lint" in error.hint

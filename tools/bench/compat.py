@@ -32,7 +32,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(PROJECT))
 
-from registry import cli_main  # noqa: E402
+from registry.cli import main as cli_main  # noqa: E402
 from registry.compat import check  # noqa: E402
 from registry.core.model import EventSchema, Mode  # noqa: E402
 from registry.core.refs import build_registry  # noqa: E402

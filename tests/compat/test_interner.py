@@ -1,4 +1,4 @@
-"""Schema nodes: the interner's notion of two subtrees being the same JSON without references."""
+"""The interner: two subtrees are the same JSON without references, decided cheaply."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.compat.nodes import Interner
+from registry.compat.interner import Interner
 
 KEYS = st.sampled_from(
     ["type", "a", "$ref", "$refs", "$dynamicRef", "$recursiveRef", "Ref", "x'$ref'", "1"]
