@@ -29,6 +29,7 @@ import referencing
 from registry.core.model import JSON
 from registry.core.refs import build_registry, dialect_or_default, resource_of
 from registry.core.walk import subschemas
+from registry.eventlog.errors import EventLogError
 
 UNRESTRICTED = "unrestricted"
 """The category of values that identify nobody; always allowed."""
@@ -39,14 +40,16 @@ _CHILD_SCHEMAS = ("additionalProperties", "items", "additionalItems")
 _CHILD_LISTS = ("items", "prefixItems")
 
 
-class CategoryError(ValueError):
+class CategoryError(ValueError, EventLogError):
     """A `categories` keyword that is not a list of labels."""
 
     def __init__(self, pointer: str, value: object) -> None:
         self.pointer = pointer
         self.value = value
-        super().__init__(
-            f"`categories` at {pointer or '/'} must be a list of labels (strings), not {value!r}"
+        EventLogError.__init__(
+            self,
+            f"`categories` at {pointer or '/'} must be a list of labels (strings), not {value!r}",
+            f"write it as a list of labels, such as [user-identifier] or [{UNRESTRICTED}]",
         )
 
 
