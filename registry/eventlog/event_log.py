@@ -32,12 +32,6 @@ from traitlets import TraitError, observe
 
 from registry.eventlog.categories import Policy
 from registry.eventlog.envelope import envelope, rfc3339_utc, to_line, utc_now
-from registry.eventlog.errors import (
-    DuplicateSchema,
-    PreloadFailed,
-    SchemaNotRegistered,
-    SchemaUnavailable,
-)
 from registry.eventlog.hooks import EventHooks, Hooks, ModifierFailed, apply_modifiers
 from registry.eventlog.loglines import LEVEL, EventLineFormatter, RecordFactory, dispatch
 from registry.eventlog.schemas import LOGGER_NAME, SchemaStore, read_schema_file
@@ -53,24 +47,16 @@ from registry.eventlog.traits import EventLogTraits, HandlerList
 if TYPE_CHECKING:
     from registry.eventlog.remote import RemoteSchemas
 
-__all__ = [
-    "LOGGER_NAME",
-    "DuplicateSchema",
-    "EventLog",
-    "PreloadFailed",
-    "Registered",
-    "SchemaNotRegistered",
-    "SchemaTable",
-    "SchemaUnavailable",
-]
+__all__ = ["EventLog"]
 
 
 class EventLog(EventLogTraits, EventHooks):
     """Records events, validated against their schemas, as JSON lines through handlers.
 
     Its configurable traits (handlers, allowed_schemas, registry_*) are declared in
-    `registry.traits.EventLogTraits`; jupyter_events' modifiers and listeners come from
-    `registry.hooks.EventHooks`.
+    `registry.eventlog.traits.EventLogTraits`; jupyter_events' modifiers and listeners come
+    from `registry.eventlog.hooks.EventHooks`; the schemas in use are kept by a
+    `registry.eventlog.schemas.SchemaStore`.
     """
 
     def __init__(self, **kwargs: Any) -> None:

@@ -17,8 +17,7 @@ from traitlets import TraitError
 from traitlets.config import Config
 
 from registry.core.index import canonical_json, sha256_hex
-from registry.eventlog.event_log import EventLog, SchemaNotRegistered
-from registry.eventlog.remote import PreloadFailed, SchemaUnavailable
+from registry.eventlog import EventLog, PreloadFailed, SchemaNotRegistered, SchemaUnavailable
 from tests.eventlog.test_event_log import Lines
 from tests.loopback import Loopback, start
 
