@@ -10,6 +10,9 @@ read `recorded_events`. Point the fixtures at a registry in the pytest configura
 or override the `event_registry_url` fixture (and `event_allowed_schemas`, to test with the
 operator's personal-data options) in a `conftest.py`. Relative folders are read from the
 folder holding the pytest configuration file.
+
+The runtime is imported when a fixture is first used, not when pytest loads the plugin: a test
+session that never takes `event_log` pays nothing for it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 if TYPE_CHECKING:
-    from registry.eventlog.event_log import EventLog
+    from registry.eventlog import EventLog
 
 INI_REGISTRY = "telemetry_registry"
 
@@ -81,7 +84,7 @@ def event_allowed_schemas(
     """The `allowed_schemas` of `event_log`: by default every event the registry lists."""
     if event_registry_url is None:
         return []
-    from registry.client.registry_client import RegistryClient
+    from registry.client import RegistryClient
 
     return sorted(RegistryClient(event_registry_url, cache_dir=event_registry_cache).index().events)
 
@@ -109,7 +112,7 @@ def event_log(
 
     The EventLog is closed (its async listeners awaited) after the test.
     """
-    from registry.eventlog.event_log import EventLog
+    from registry.eventlog import EventLog
 
     log = EventLog(
         handlers=[event_capture],

@@ -59,3 +59,39 @@ def subschemas(schema: JSON, pointer: str = "") -> Iterator[tuple[str, Mapping[s
                 for index, child in enumerate(value):
                     children.append((pointer_join(where, keyword, index), child))
         stack.extend(reversed(children))
+
+
+IN_PLACE_LIST_KEYWORDS = ("allOf", "anyOf", "oneOf")
+"""Keywords whose schemas apply to the same instance as the schema holding them."""
+
+CHILD_MAP_KEYWORDS = ("properties", "patternProperties")
+CHILD_KEYWORDS = ("additionalProperties", "items", "additionalItems")
+CHILD_LIST_KEYWORDS = ("items", "prefixItems")
+
+
+def in_place(node: Mapping[str, JSON]) -> Iterator[JSON]:
+    """The schemas that apply to the same instance as `node`: its `allOf`/`anyOf`/`oneOf`."""
+    for keyword in IN_PLACE_LIST_KEYWORDS:
+        value = node.get(keyword)
+        if isinstance(value, list):
+            yield from value
+
+
+def below(node: Mapping[str, JSON]) -> Iterator[JSON]:
+    """The schemas of the values inside an instance of `node`: its properties and items.
+
+    A walk over an instance's parts follows these (and `in_place`, and `$ref`), where
+    `subschemas` follows every keyword that holds a schema, definitions included.
+    """
+    for keyword in CHILD_MAP_KEYWORDS:
+        value = node.get(keyword)
+        if isinstance(value, Mapping):
+            yield from value.values()
+    for keyword in CHILD_KEYWORDS:
+        value = node.get(keyword)
+        if isinstance(value, Mapping):
+            yield value
+    for keyword in CHILD_LIST_KEYWORDS:
+        value = node.get(keyword)
+        if isinstance(value, list):
+            yield from value

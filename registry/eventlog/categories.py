@@ -20,7 +20,7 @@ categories at all records events unchanged, as before categories existed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,25 +28,23 @@ import referencing
 
 from registry.core.model import JSON
 from registry.core.refs import build_registry, dialect_or_default, resource_of
-from registry.core.walk import subschemas
+from registry.core.walk import below, in_place, subschemas
+from registry.eventlog.errors import EventLogError
 
 UNRESTRICTED = "unrestricted"
 """The category of values that identify nobody; always allowed."""
 
-_COMBINATORS = ("allOf", "anyOf", "oneOf")
-_CHILD_MAPS = ("properties", "patternProperties")
-_CHILD_SCHEMAS = ("additionalProperties", "items", "additionalItems")
-_CHILD_LISTS = ("items", "prefixItems")
 
-
-class CategoryError(ValueError):
+class CategoryError(ValueError, EventLogError):
     """A `categories` keyword that is not a list of labels."""
 
     def __init__(self, pointer: str, value: object) -> None:
         self.pointer = pointer
         self.value = value
-        super().__init__(
-            f"`categories` at {pointer or '/'} must be a list of labels (strings), not {value!r}"
+        EventLogError.__init__(
+            self,
+            f"`categories` at {pointer or '/'} must be a list of labels (strings), not {value!r}",
+            f"write it as a list of labels, such as [user-identifier] or [{UNRESTRICTED}]",
         )
 
 
@@ -227,66 +225,38 @@ class Redactor:
 
     def _expand(self, parts: list[_Located]) -> list[_Located]:
         """The subschemas that apply together: each part, its `$ref` targets and combinators."""
-        located: list[_Located] = []
-        seen: set[int] = set()
-        stack = list(reversed(parts))
-        while stack:
-            node, resolver = stack.pop()
-            if not isinstance(node, Mapping) or id(node) in seen:
-                continue
-            seen.add(id(node))
-            resolver = resolver.in_subresource(self._specification.create_resource(node))
-            located.append((node, resolver))
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                resolved = resolver.lookup(ref)
-                stack.append((resolved.contents, resolved.resolver))
-            for keyword in _COMBINATORS:
-                branches = node.get(keyword)
-                if isinstance(branches, list):
-                    stack.extend((branch, resolver) for branch in reversed(branches))
-        return located
+        return list(self._reachable(parts, set(), inside=False))
 
     def declares_below(self, located: list[_Located]) -> bool:
         """Whether a schema reachable below `located` (not `located` itself) has `categories`."""
+        start = [(child, resolver) for node, resolver in located for child in below(node)]
         seen = {id(node) for node, _ in located}
-        stack = [child for node, resolver in located for child in _children(node, resolver)]
+        return any("categories" in node for node, _ in self._reachable(start, seen, inside=True))
+
+    def _reachable(
+        self, start: list[_Located], seen: set[int], *, inside: bool
+    ) -> Iterator[_Located]:
+        """Every schema reachable from `start` through `$ref` and combinators, each once, in
+        order (depth first), with the resolver for the references inside it; with `inside`,
+        also through the schemas of the values inside an instance (properties, items).
+
+        `seen` holds the nodes not to visit (again); it grows as the walk goes.
+        """
+        stack = list(reversed(start))
         while stack:
             node, resolver = stack.pop()
             if not isinstance(node, Mapping) or id(node) in seen:
                 continue
             seen.add(id(node))
-            if "categories" in node:
-                return True
             resolver = resolver.in_subresource(self._specification.create_resource(node))
+            yield node, resolver
+            if inside:
+                stack.extend((child, resolver) for child in reversed(list(below(node))))
             ref = node.get("$ref")
             if isinstance(ref, str):
                 resolved = resolver.lookup(ref)
                 stack.append((resolved.contents, resolved.resolver))
-            for keyword in _COMBINATORS:
-                branches = node.get(keyword)
-                if isinstance(branches, list):
-                    stack.extend((branch, resolver) for branch in branches)
-            stack.extend(_children(node, resolver))
-        return False
-
-
-def _children(node: Mapping[str, Any], resolver: Any) -> list[_Located]:
-    """The schemas of the values inside an instance of `node` (properties, items)."""
-    found: list[_Located] = []
-    for keyword in _CHILD_MAPS:
-        value = node.get(keyword)
-        if isinstance(value, Mapping):
-            found.extend((child, resolver) for child in value.values())
-    for keyword in _CHILD_SCHEMAS:
-        value = node.get(keyword)
-        if isinstance(value, Mapping):
-            found.append((value, resolver))
-    for keyword in _CHILD_LISTS:
-        value = node.get(keyword)
-        if isinstance(value, list):
-            found.extend((child, resolver) for child in value)
-    return found
+            stack.extend((branch, resolver) for branch in reversed(list(in_place(node))))
 
 
 def _filter(value: Any, shape: Shape, covered: bool, allowed: frozenset[str]) -> Any:

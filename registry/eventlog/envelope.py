@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from registry.eventlog.errors import EventLogError
+
 METADATA_VERSION = 1
 """The version of the envelope itself; it changes only when the envelope's fields do."""
 
@@ -41,16 +43,18 @@ _encode_chunks: Callable[[Any, int], Any] | None = (
 )
 
 
-class ReservedKeyError(ValueError):
+class ReservedKeyError(ValueError, EventLogError):
     """An event key that is not a string or starts with `__`, which the envelope reserves."""
 
     def __init__(self, key: object) -> None:
         self.key = key
         if isinstance(key, str):
             reason = f"starts with {RESERVED_PREFIX!r}, which is reserved for the envelope"
+            hint = "rename the property in the event"
         else:
             reason = "is not a string"
-        super().__init__(f"event key {key!r} {reason}; rename the property in the event")
+            hint = "make the key a string (as JSON requires), or rename the property"
+        EventLogError.__init__(self, f"event key {key!r} {reason}", hint)
 
 
 def check_event_keys(event: Mapping[str, Any]) -> None:

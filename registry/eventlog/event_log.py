@@ -19,7 +19,6 @@ any step fails, and a failing handler never reaches the caller.
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 import threading
@@ -27,99 +26,42 @@ import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from os import PathLike
-from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from traitlets import TraitError, observe
 
-from registry.core.model import EventSchema, SchemaRef, Version
-from registry.core.refs import check_schema
 from registry.eventlog.categories import Policy
-from registry.eventlog.envelope import (
-    envelope,
-    rfc3339_utc,
-    to_line,
-    utc_now,
-)
-from registry.eventlog.hooks import (
-    EventHooks,
-    Hooks,
-    ModifierFailed,
-    apply_modifiers,
-)
+from registry.eventlog.envelope import envelope, rfc3339_utc, to_line, utc_now
+from registry.eventlog.hooks import EventHooks, Hooks, ModifierFailed, apply_modifiers
 from registry.eventlog.loglines import LEVEL, EventLineFormatter, RecordFactory, dispatch
-from registry.eventlog.remote import (
-    Fetched,
-    Flight,
-    PreloadFailed,
-    RemoteSchemas,
-    SchemaUnavailable,
-)
+from registry.eventlog.schemas import LOGGER_NAME, SchemaStore, read_schema_file
 from registry.eventlog.schematable import (
     Registered,
     SchemaTable,
     as_event,
-    build_entry,
     checked_event,
     parse_version,
 )
 from registry.eventlog.traits import EventLogTraits, HandlerList
-from registry.sources.files import SchemaLoadError, read_schema
 
-__all__ = [
-    "DuplicateSchema",
-    "EventLog",
-    "PreloadFailed",
-    "Registered",
-    "SchemaNotRegistered",
-    "SchemaTable",
-    "SchemaUnavailable",
-]
+if TYPE_CHECKING:
+    from registry.eventlog.remote import RemoteSchemas
 
-LOGGER_NAME = "registry.eventlog"
-logger = logging.getLogger(LOGGER_NAME)
-"""Where the EventLog reports its own problems; events go to `EventLog.log` instead."""
-
-
-class SchemaNotRegistered(ValueError):
-    """`record_event` named a schema version that was never registered."""
-
-    def __init__(self, schema_id: str, version: object) -> None:
-        self.schema_id = schema_id
-        self.version = version
-        super().__init__(
-            f"schema {schema_id!r} version {version!r} is not registered; register it first "
-            "with register_schema(...) or register_schema_file(...)"
-        )
-
-
-class DuplicateSchema(ValueError):
-    """A schema version registered twice; the first registration stands."""
-
-    def __init__(self, ref: SchemaRef) -> None:
-        self.ref = ref
-        super().__init__(
-            f"schema {ref.id!r} version {ref.version} is already registered; a schema version "
-            "is immutable: give the changed schema a new version"
-        )
+__all__ = ["EventLog"]
 
 
 class EventLog(EventLogTraits, EventHooks):
     """Records events, validated against their schemas, as JSON lines through handlers.
 
     Its configurable traits (handlers, allowed_schemas, registry_*) are declared in
-    `registry.traits.EventLogTraits`; jupyter_events' modifiers and listeners come from
-    `registry.hooks.EventHooks`.
+    `registry.eventlog.traits.EventLogTraits`; jupyter_events' modifiers and listeners come
+    from `registry.eventlog.hooks.EventHooks`; the schemas in use are kept by a
+    `registry.eventlog.schemas.SchemaStore`.
     """
 
     def __init__(self, **kwargs: Any) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[SchemaRef, Registered] = {}
-        self._from_registry: frozenset[SchemaRef] = frozenset()
-        self._by_call: dict[tuple[str, object], Registered] = {}
-        self._latest: dict[str, Registered] = {}
-        self._registrations = 0
-        """Counts register_schema calls; a lookup remembered across one would be stale."""
+        self._store = SchemaStore()
         self._policies: dict[str, Policy] = {}
         self._init_hooks()
         self._formatter = EventLineFormatter()
@@ -136,7 +78,7 @@ class EventLog(EventLogTraits, EventHooks):
     @property
     def schemas(self) -> SchemaTable:
         """The schemas in use by (`$id`, version): registered, or read from the registry."""
-        return SchemaTable(self._entries)
+        return self._store.table
 
     # -- configuration --------------------------------------------------------------------
 
@@ -157,10 +99,15 @@ class EventLog(EventLogTraits, EventHooks):
             self._remote = self._make_remote()
 
     def _make_remote(self) -> RemoteSchemas | None:
-        """The registry client for the configured URL; no I/O happens here."""
+        """The registry client for the configured URL; no I/O happens here.
+
+        The client (and HTTP code with it) is imported only when there is a URL.
+        """
         url = self.registry_url
         if url is None or (isinstance(url, str) and not url.strip()):
             return None
+        from registry.eventlog.remote import RemoteSchemas
+
         cache_dir = self.registry_cache_dir or None
         try:
             return RemoteSchemas(
@@ -200,20 +147,7 @@ class EventLog(EventLogTraits, EventHooks):
         Files are read safely (no YAML tags, anchors or duplicate keys); a file that cannot
         be read as a schema raises ValueError naming the file and the line.
         """
-        if hasattr(path, "read"):
-            data = path.read()
-            name = str(getattr(path, "name", "<file>"))
-        else:
-            name = str(path)
-            data = Path(name).read_bytes()
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        suffix = ".json" if name.endswith(".json") else ".yaml"
-        try:
-            loaded = read_schema(PurePosixPath("schema" + suffix), raw)
-        except SchemaLoadError as error:
-            where = f"{name}:{error.line}" if error.line else name
-            raise ValueError(f"{where}: {error.message} ({error.hint})") from None
-        self.register_schema(loaded.body)
+        self.register_schema(read_schema_file(path))
 
     def register_schema(self, schema: Mapping[str, Any]) -> None:
         """Register a JSON Schema for events; its `$id` and `version` name it.
@@ -221,114 +155,11 @@ class EventLog(EventLogTraits, EventHooks):
         Raises `jsonschema.SchemaError` for a schema that breaks its draft's metaschema, and
         ValueError for a missing `$id` or `version`, a property whose name starts with `__`,
         a malformed `categories`, a `$ref` that names nothing registered, or a (`$id`,
-        version) registered before. The schema is copied: changing the caller's dict later
-        changes nothing here. A local registration replaces a copy read from the registry
-        (a warning is logged when the two differ).
+        version) registered before (DuplicateSchema). The schema is copied: changing the
+        caller's dict later changes nothing here. A local registration replaces a copy read
+        from the registry (a warning is logged when the two differ).
         """
-        if not isinstance(schema, Mapping):
-            raise TypeError(f"a schema must be a mapping, not {type(schema).__name__}")
-        body: dict[str, Any] = copy.deepcopy(dict(schema))
-        check_schema(body)
-        schema_id = body.get("$id")
-        if not isinstance(schema_id, str) or not schema_id:
-            raise ValueError("`$id` is required in a schema (a non-empty string naming the event)")
-        if "version" not in body:
-            raise ValueError(f"`version` is required in schema {schema_id!r}")
-        version = Version.parse(body["version"])
-        ref = SchemaRef(schema_id, version)
-        event_schema = EventSchema(PurePosixPath(), body, schema_id, version)
-        with self._lock:
-            replaced = self._entries.get(ref)
-            if replaced is not None and ref not in self._from_registry:
-                raise DuplicateSchema(ref)
-            others = [entry.schema for known, entry in self._entries.items() if known != ref]
-            entry = build_entry(event_schema, others)
-            # replaced, not changed in place: recording threads read without the lock
-            self._entries = {**self._entries, ref: entry}
-            self._latest = {key: value for key, value in self._latest.items() if key != ref.id}
-            self._registrations += 1
-            if replaced is not None:
-                self._from_registry = self._from_registry - {ref}
-                self._by_call = {}
-        if replaced is not None:
-            self._report_shadowing(entry, replaced.schema.body)
-
-    def _report_shadowing(self, local: Registered, registry_body: Mapping[str, Any]) -> None:
-        if dict(local.schema.body) == dict(registry_body):
-            return
-        remote = self._remote
-        logger.warning(
-            "schema %s version %s is registered locally and differs from the registry's copy "
-            "at %s; the local registration is used",
-            local.schema.id,
-            local.version_value,
-            remote.url if remote else "the registry",
-        )
-
-    def _adopt(self, fetched: Fetched) -> Registered:
-        """Make a schema read from the registry ready to record (a local one stays first)."""
-        ref = fetched.schema.ref
-        assert ref is not None  # checked by RemoteSchemas.download
-        current = self._entries.get(ref)
-        if current is not None:
-            return current
-        check_schema(fetched.schema.body)
-        entry = build_entry(fetched.schema, fetched.referenced, fetched.base_url)
-        with self._lock:
-            current = self._entries.get(ref)
-            if current is not None:
-                return current
-            self._entries = {**self._entries, ref: entry}
-            self._from_registry = self._from_registry | {ref}
-        return entry
-
-    def _registered(self, schema_id: str, version: object) -> Registered:
-        """The schema version `record_event` names: registered, or read from the registry."""
-        cacheable = type(version) is int or type(version) is str  # not bool, not float
-        if cacheable:
-            entry = self._by_call.get((schema_id, version))
-            if entry is not None:
-                return entry
-        try:
-            ref = SchemaRef(schema_id, parse_version(version))
-        except ValueError:
-            raise SchemaNotRegistered(schema_id, version) from None
-        registrations = self._registrations
-        entry = self._entries.get(ref)
-        if entry is None:
-            remote = self._remote
-            if remote is None:
-                raise SchemaNotRegistered(schema_id, version)
-            entry = remote.fetch(schema_id, ref.version.text, self._adopt)
-        if cacheable:
-            with self._lock:
-                if self._registrations == registrations:
-                    self._by_call = {**self._by_call, (schema_id, version): entry}
-        return entry
-
-    def _latest_entry(self, schema_id: str) -> Registered:
-        """The version `emit` records: the highest registered, else the registry's latest."""
-        registrations = self._registrations
-        local = [
-            entry
-            for ref, entry in self._entries.items()
-            if ref.id == schema_id and ref not in self._from_registry
-        ]
-        remote = self._remote
-        if local:
-            entry = max(local, key=lambda each: each.schema.version or Version.parse(0))
-        elif remote is not None:
-            entry = remote.fetch(schema_id, None, self._adopt)
-        else:
-            raise SchemaNotRegistered(schema_id, "latest")
-        self._remember_latest(schema_id, entry, registrations)
-        return entry
-
-    def _remember_latest(self, schema_id: str, entry: Registered, registrations: int) -> None:
-        """Keep `emit`'s version, unless a registration since may have changed which it is."""
-        with self._lock:
-            if self._registrations == registrations:
-                self._latest = {**self._latest, schema_id: entry}
+        self._store.register(schema, self._remote)
 
     def preload(self, schemas: Iterable[tuple[str, int | str]] | None = None) -> None:
         """Read schemas from the registry now, for applications that want to fail at start.
@@ -347,40 +178,7 @@ class EventLog(EventLogTraits, EventHooks):
             if schemas is None
             else [(schema_id, parse_version(version).text) for schema_id, version in schemas]
         )
-        registrations = self._registrations
-        fetching: list[tuple[str, str | None, Flight[Registered]]] = []
-        comparing: list[tuple[Registered, Flight[dict[str, Any]]]] = []
-        for schema_id, version in wanted:
-            local = [
-                entry
-                for ref, entry in self._entries.items()
-                if ref.id == schema_id
-                and ref not in self._from_registry
-                and (version is None or ref.version == Version.parse(version))
-            ]
-            for entry in local:
-                flight = remote.start_body(schema_id, entry.schema.version.text)  # type: ignore[union-attr]
-                comparing.append((entry, flight))
-            if not local:
-                fetching.append((schema_id, version, remote.start(schema_id, version, self._adopt)))
-        errors: list[SchemaUnavailable] = []
-        for schema_id, version, fetch in fetching:
-            try:
-                entry = remote.wait(fetch, schema_id, version)
-            except SchemaUnavailable as error:
-                errors.append(error)
-                continue
-            if version is None:
-                self._remember_latest(schema_id, entry, registrations)
-        for entry, compare in comparing:
-            try:
-                body = remote.wait(compare, entry.schema.id or "", entry.schema.version.text)  # type: ignore[union-attr]
-            except SchemaUnavailable as error:
-                logger.info("cannot compare a local schema with the registry's: %s", error)
-                continue
-            self._report_shadowing(entry, body)
-        if errors:
-            raise PreloadFailed(errors)
+        self._store.preload(wanted, remote)
 
     def __enter__(self) -> EventLog:
         return self
@@ -413,7 +211,7 @@ class EventLog(EventLogTraits, EventHooks):
         hooks = self._hooks
         if policy is None or not (handlers or (hooks is not None and hooks.listening)):
             return None
-        entry = self._registered(schema_name, version)
+        entry = self._store.named(schema_name, version, self._remote)
         if hooks is not None:
             return self._record_hooked(hooks, schema_name, entry, policy, event, timestamp_override)
         event = checked_event(entry, policy, event)
@@ -437,9 +235,7 @@ class EventLog(EventLogTraits, EventHooks):
         hooks = self._hooks
         if policy is None or not (handlers or (hooks is not None and hooks.listening)):
             return None
-        entry = self._latest.get(schema_id)
-        if entry is None:
-            entry = self._latest_entry(schema_id)
+        entry = self._store.latest(schema_id, self._remote)
         if hooks is not None:
             return self._record_hooked(hooks, schema_id, entry, policy, data, timestamp_override)
         return self._write(schema_id, entry, checked_event(entry, policy, data), timestamp_override)

@@ -9,11 +9,12 @@ one, and otherwise on a small loop thread owned by the EventLog, started on firs
 recorded from plain synchronous code reach async listeners too. `flush` waits for what runs on
 that thread; `gather` (awaited on a loop) waits for both. A listener or modifier that raises is
 logged on the `registry.eventlog` logger and never reaches the caller or the other listeners.
+asyncio is imported when a listener first returns an awaitable: an application without async
+listeners never loads it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import copy
 import inspect
@@ -22,7 +23,10 @@ import threading
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("registry.eventlog")
 
@@ -161,6 +165,8 @@ class ListenerRunner:
                 self._schedule(result, entry.listener, schema_id)
 
     def _schedule(self, awaitable: Awaitable[Any], listener: Listener, schema_id: str) -> None:
+        import asyncio
+
         coroutine = _awaiting(awaitable)
         try:
             loop = asyncio.get_running_loop()
@@ -212,6 +218,8 @@ class ListenerRunner:
 
     async def gather(self) -> None:
         """Wait for every listener started so far (and those they start), on any loop."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while True:
             with self._lock:
@@ -235,11 +243,15 @@ class _LoopThread:
     """An event loop running forever in a daemon thread, until `stop`."""
 
     def __init__(self) -> None:
+        import asyncio
+
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, name="eventlog-listeners", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
+        import asyncio
+
         asyncio.set_event_loop(self.loop)
         try:
             self.loop.run_forever()

@@ -6,6 +6,9 @@ event of it is recorded, and its `$ref`s to other registry schemas with it. Whoe
 waits longer than the timeout: the fetch runs in a worker thread, so a registry that hangs costs
 the caller the timeout once, not per event, and a fetch that finishes late still fills the caches.
 Callers asking for the same schema at the same time share one fetch.
+
+An EventLog imports this module (and with it the client's HTTP code) only when it is given a
+`registry_url`.
 """
 
 from __future__ import annotations
@@ -22,38 +25,44 @@ from urllib.parse import urljoin
 
 from jsonschema.exceptions import SchemaError
 
-from registry.client.registry_client import RegistryClient, RegistryError, SchemaNotFound
+from registry.client import (
+    DigestMismatch,
+    InvalidResponse,
+    RegistryClient,
+    RegistryError,
+    RegistryUnavailable,
+    SchemaNotFound,
+)
 from registry.core.model import JSON, EventSchema, Version, VersionError
 from registry.core.walk import subschemas
+from registry.eventlog.errors import UNAVAILABLE_HINT, PreloadFailed, SchemaUnavailable
+
+__all__ = ["Fetched", "Flight", "PreloadFailed", "RemoteSchemas", "SchemaUnavailable"]
 
 V = TypeVar("V")
 
+_SLOW = (
+    "Raise registry_timeout if the registry is slow, or call preload() at start-up so that "
+    "the wait happens once, before events are recorded"
+)
+_UNLISTED = (
+    "Publish this schema version to the registry, check the `$id` and version the "
+    "application names, or register the schema locally"
+)
+_DAMAGED = (
+    "Republish the registry, or point registry_url at its original location instead of this copy"
+)
+_OFFLINE = (
+    "Read the registry once with registry_offline off, so that the disk cache holds the "
+    "schema, or register the schema locally"
+)
+_UNUSABLE = (
+    "Fix the schema in the registry and publish it as a new version, or register a usable "
+    "version locally"
+)
+
 RETRIES = 1
 BACKOFF = 0.1
-
-
-class SchemaUnavailable(LookupError):
-    """A schema version is neither registered locally nor available from the registry."""
-
-    def __init__(self, schema_id: str, version: str | None, url: str, reason: str) -> None:
-        self.schema_id = schema_id
-        self.version = version
-        self.url = url
-        self.reason = reason
-        super().__init__(
-            f"schema {schema_id!r} version {version or 'latest'} is not registered and the "
-            f"registry at {url} cannot provide it: {reason}. Check registry_url and the "
-            "network, register the schema locally, or call preload() at start-up to find out "
-            "early"
-        )
-
-
-class PreloadFailed(LookupError):
-    """`preload()` could not resolve some schemas; `errors` holds one SchemaUnavailable each."""
-
-    def __init__(self, errors: list[SchemaUnavailable]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors))
 
 
 @dataclass
@@ -143,6 +152,7 @@ class RemoteSchemas:
             offline=offline,
         )
         self.timeout = timeout
+        self.offline = offline
         self._flights: SingleFlight[object] = SingleFlight()
 
     @property
@@ -173,14 +183,30 @@ class RemoteSchemas:
             return flight.wait(self.timeout)
         except TimeoutError:
             reason = f"it did not answer within registry_timeout ({self.timeout:g} s)"
-            raise SchemaUnavailable(schema_id, version, self.url, reason) from None
+            raise self._unavailable(schema_id, version, reason, _SLOW) from None
         except SchemaNotFound as error:
-            raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
+            # the client says "not found" too when neither the registry nor the cache answered
+            unreachable = isinstance(error.__cause__, RegistryUnavailable)
+            hint = self._unreachable_hint() if unreachable else _UNLISTED
+            raise self._unavailable(schema_id, version, error.reason, hint) from error
         except SchemaUnavailable as error:
-            raise SchemaUnavailable(schema_id, version, self.url, error.reason) from error
-        except (RegistryError, ValueError, SchemaError) as error:
+            raise self._unavailable(schema_id, version, error.reason, error.hint) from error
+        except (DigestMismatch, InvalidResponse) as error:
+            raise self._unavailable(schema_id, version, str(error), _DAMAGED) from error
+        except RegistryError as error:
+            hint = self._unreachable_hint()
+            raise self._unavailable(schema_id, version, str(error), hint) from error
+        except (ValueError, SchemaError) as error:
             # a registry schema the EventLog cannot use: its own checks, as for register_schema
-            raise SchemaUnavailable(schema_id, version, self.url, str(error)) from error
+            raise self._unavailable(schema_id, version, str(error), _UNUSABLE) from error
+
+    def _unreachable_hint(self) -> str:
+        return _OFFLINE if self.offline else UNAVAILABLE_HINT
+
+    def _unavailable(
+        self, schema_id: str, version: str | None, reason: str, hint: str
+    ) -> SchemaUnavailable:
+        return SchemaUnavailable(schema_id, version, self.url, reason, hint)
 
     def fetch(self, schema_id: str, version: str | None, adopt: Callable[[Fetched], V]) -> V:
         return self.wait(self.start(schema_id, version, adopt), schema_id, version)
@@ -192,9 +218,8 @@ class RemoteSchemas:
         wrong_version = version is not None and schema.version != _parsed(version)
         if schema.ref is None or schema.id != schema_id or wrong_version:
             said = f"`$id` {schema.id!r} version {schema.version}"
-            raise SchemaUnavailable(
-                schema_id, version, self.url, f"the registry's file says {said}"
-            )
+            reason = f"the registry's file says {said}"
+            raise self._unavailable(schema_id, version, reason, _DAMAGED)
         base_url = self.client.index().base_url
         return Fetched(schema, tuple(self._referenced(schema, base_url)), base_url)
 

@@ -17,8 +17,8 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 import registry
+from registry.eventlog import DuplicateSchema, EventLog, SchemaNotRegistered
 from registry.eventlog.envelope import ENVELOPE_KEYS, ReservedKeyError
-from registry.eventlog.event_log import DuplicateSchema, EventLog, SchemaNotRegistered
 from registry.sources.files import read_schema
 from tests.paths import EVENTLOG_FIXTURES, PROJECT
 

@@ -17,8 +17,7 @@ from traitlets import TraitError
 from traitlets.config import Config
 
 from registry.core.index import canonical_json, sha256_hex
-from registry.eventlog.event_log import EventLog, SchemaNotRegistered
-from registry.eventlog.remote import PreloadFailed, SchemaUnavailable
+from registry.eventlog import EventLog, PreloadFailed, SchemaNotRegistered, SchemaUnavailable
 from tests.eventlog.test_event_log import Lines
 from tests.loopback import Loopback, start
 
@@ -85,6 +84,8 @@ def test_a_version_the_registry_does_not_list_is_a_clear_error(
     assert raised.value.version == "7"
     assert raised.value.url == served.url + "schemas/"
     assert "its versions are 1, 2" in str(raised.value)
+    assert raised.value.hint.startswith("Publish this schema version to the registry")
+    assert str(raised.value).endswith(raised.value.hint)
 
 
 def test_emit_records_the_latest_version_of_the_registry(
@@ -119,8 +120,9 @@ def test_a_registry_down_at_start_is_recovered_from_once_it_is_up(
 ) -> None:
     port = free_port()
     log = eventlog_for(f"http://127.0.0.1:{port}/schemas/", lines, tmp_path / "cache")
-    with pytest.raises(SchemaUnavailable, match="cannot connect"):
+    with pytest.raises(SchemaUnavailable, match="cannot connect") as raised:
         log.record_event(CHECKOUT, 1, {"total": 1})
+    assert raised.value.hint.startswith("Check registry_url and the network")
     server = start(site, port)
     try:
         log.record_event(CHECKOUT, 1, {"total": 1})
@@ -151,8 +153,9 @@ def test_offline_mode_reads_the_cache_and_never_the_network(
     before = len(served.behaviour.requests)
     offline = eventlog_for(url, lines, tmp_path / "cache", registry_offline=True)
     offline.record_event(CHECKOUT, 1, {"total": 2})
-    with pytest.raises(SchemaUnavailable, match="offline"):
+    with pytest.raises(SchemaUnavailable, match="offline") as raised:
         offline.record_event(CHECKOUT, 2, ORDER)
+    assert "with registry_offline off" in raised.value.hint
     assert len(served.behaviour.requests) == before
     assert len(lines.events) == 2
 
@@ -185,8 +188,9 @@ def test_a_hanging_registry_delays_start_up_and_recording_by_the_timeout_only(
     assert "did not answer within registry_timeout (0.5 s)" in str(raised.value)
     assert waited < 5, f"preload waited {waited:.1f} s for a registry that hangs"
     began = time.monotonic()
-    with pytest.raises(SchemaUnavailable, match="did not answer"):
+    with pytest.raises(SchemaUnavailable, match="did not answer") as unanswered:
         log.record_event(CHECKOUT, 1, {"total": 1})
+    assert unanswered.value.hint.startswith("Raise registry_timeout")
     assert time.monotonic() - began < 5
     assert lines.written == []
 
@@ -210,6 +214,7 @@ def test_a_tampered_schema_is_refused(remote_log: EventLog, lines: Lines, served
     with pytest.raises(SchemaUnavailable, match="sha256") as raised:
         remote_log.record_event(CHECKOUT, 1, {"total": 1})
     assert "the file was changed after publishing" in str(raised.value)
+    assert raised.value.hint.startswith("Republish the registry")
     assert lines.written == []
 
 
@@ -364,4 +369,6 @@ def test_a_registry_schema_the_eventlog_cannot_use_is_refused_with_the_reason(
     with pytest.raises(SchemaUnavailable, match="version 1") as raised:
         remote_log.record_event(CHECKOUT, 1, {"total": 1})
     assert reason in raised.value.reason
+    damaged = "$id" in change or "version" in change  # the file is not what the index says
+    assert raised.value.hint.startswith("Republish" if damaged else "Fix the schema")
     assert lines.written == []
