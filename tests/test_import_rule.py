@@ -408,16 +408,19 @@ def test_an_eventlog_recording_events_loads_no_tooling_git_yaml_or_http() -> Non
 
 def test_registering_a_yaml_file_loads_yaml_and_the_file_reader_only() -> None:
     modules = loaded_by(registering(str(EVENTLOG_FIXTURES / "basic-1.yaml")))
-    assert {"yaml", "registry.sources.files"} <= modules
-    assert among(modules, ["registry.sources"]) == ["registry.sources", "registry.sources.files"]
+    assert {"yaml", "registry.sources.files", "registry.sources.yaml_reader"} <= modules
+    assert among(modules, ["registry.sources"]) == [
+        "registry.sources",
+        "registry.sources.files",
+        "registry.sources.yaml_reader",
+    ]
     assert among(modules, [*TOOLING, "git", *HTTP, "asyncio"]) == []
 
 
 def test_registering_a_json_file_loads_no_git_http_or_tooling() -> None:
     modules = loaded_by(registering(str(EVENTLOG_FIXTURES / "basic-2.json")))
-    # yaml is loaded too: registry/sources/files.py imports it at the top, not for YAML alone
     assert among(modules, ["registry.sources"]) == ["registry.sources", "registry.sources.files"]
-    assert among(modules, [*TOOLING, "git", *HTTP, "asyncio"]) == []
+    assert among(modules, [*TOOLING, "git", "yaml", *HTTP, "asyncio"]) == []
 
 
 def test_an_eventlog_with_a_registry_url_loads_the_client(tmp_path: Path) -> None:

@@ -1,9 +1,8 @@
 """Read one schema file (YAML or JSON) into an EventSchema, safely.
 
-YAML is read with a safe loader that follows YAML 1.2's idea of booleans (only true/false), keeps
-dates as strings, and refuses anchors and aliases, which no schema needs and which make
-"billion laughs" documents possible. Every failure is a SchemaLoadError carrying a rule id,
-a line where known, and a hint, so that a broken file becomes a finding, never a traceback.
+JSON is read here; YAML by `yaml_reader`, imported only when a YAML file is read. Every failure
+is a SchemaLoadError carrying a rule id, a line where known, and a hint, so that a broken file
+becomes a finding, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,36 +16,9 @@ from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
 from registry.core.model import JSON, EventSchema, Version, VersionError, pointer_join
 
 SCHEMA_SUFFIXES = (".yaml", ".yml", ".json")
-
-_Loader: type[yaml.SafeLoader]
-try:
-    _Loader = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
-
-
-class _SchemaLoader(_Loader):  # type: ignore[valid-type,misc]
-    """A safe loader with YAML 1.2 booleans and no timestamps."""
-
-
-_SchemaLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
-    ]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
-_SchemaLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
 
 
 @dataclass(frozen=True)
@@ -87,7 +59,9 @@ def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_
     if rel_path.suffix == ".json":
         body, line_of = _read_json(text)
     else:
-        body, line_of = _read_yaml(text)
+        from registry.sources.yaml_reader import read_yaml  # YAML only when a file needs it
+
+        body, line_of = read_yaml(text)
     _check_json_values(body, "")
     schema_id = body.get("$id")
     try:
@@ -138,38 +112,6 @@ def _read_json(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON number")
-
-
-def _read_yaml(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]:
-    loader = _SchemaLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise SchemaLoadError(
-                "parse-error",
-                "the file holds no YAML document",
-                "write a schema (a mapping) or delete the file",
-            )
-        lines = _node_lines(node)
-        body = loader.construct_document(node)
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
-        raise SchemaLoadError(
-            "parse-error", f"invalid YAML: {error.problem or error}", "fix the YAML syntax", line
-        ) from None
-    except yaml.YAMLError as error:
-        raise SchemaLoadError(
-            "parse-error", f"invalid YAML: {error}", "fix the YAML syntax"
-        ) from None
-    except RecursionError:
-        raise SchemaLoadError(
-            "parse-error", "the YAML is nested too deeply", "flatten the schema"
-        ) from None
-    finally:
-        loader.dispose()
-    if not isinstance(body, dict):
-        raise _not_a_mapping(body)
-    return body, lines.get
 
 
 def _not_a_mapping(body: object) -> SchemaLoadError:
@@ -226,44 +168,6 @@ def _json_lines(text: str) -> dict[str, int]:
             lines[pointer_join(stack[-1][0], key)] = line
         else:
             value_starts()
-    return lines
-
-
-def _node_lines(root: yaml.Node) -> dict[str, int]:
-    """Map each JSON pointer to its key's line, refusing aliases and duplicate keys."""
-    lines: dict[str, int] = {"": root.start_mark.line + 1}
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, str]] = [(root, "")]
-    while stack:
-        node, pointer = stack.pop()
-        if id(node) in seen:
-            raise SchemaLoadError(
-                "yaml-alias",
-                "the YAML uses an anchor and alias (`&name` / `*name`)",
-                "write the repeated part out, or share it with `$ref` to a definition",
-                node.start_mark.line + 1,
-            )
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            keys: set[Any] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in keys:
-                    raise SchemaLoadError(
-                        "duplicate-key",
-                        f"key {key!r} appears twice in one mapping",
-                        "keep one of the two entries",
-                        key_node.start_mark.line + 1,
-                    )
-                keys.add(key)
-                child = pointer_join(pointer, key)
-                lines[child] = key_node.start_mark.line + 1
-                stack.append((value_node, child))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = pointer_join(pointer, index)
-                lines[child] = item.start_mark.line + 1
-                stack.append((item, child))
     return lines
 
 

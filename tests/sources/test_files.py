@@ -8,13 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from registry.core.model import Version
-from registry.sources.files import (
-    SchemaLoadError,
-    _json_lines,
-    _node_lines,
-    _SchemaLoader,
-    read_schema,
-)
+from registry.sources.files import SchemaLoadError, _json_lines, read_schema
+from registry.sources.yaml_reader import _node_lines, _SchemaLoader
 
 YAML = PurePosixPath("ns/e/1.0.0.yaml")
 JSON_FILE = PurePosixPath("ns/e/1.0.0.json")
