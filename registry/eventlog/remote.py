@@ -33,6 +33,7 @@ from registry.client import (
     RegistryUnavailable,
     SchemaNotFound,
 )
+from registry.core import ids
 from registry.core.model import JSON, EventSchema, Version, VersionError
 from registry.core.walk import subschemas
 from registry.eventlog.errors import UNAVAILABLE_HINT, PreloadFailed, SchemaUnavailable
@@ -230,7 +231,7 @@ class RemoteSchemas:
         while pending:
             current = pending.pop()
             for uri in _references(current):
-                if uri in seen or not uri.startswith(base_url):
+                if uri in seen or not ids.within(uri, base_url):
                     continue  # foreign references are refused when the validator is built
                 seen.add(uri)
                 found = _event_schema(self.client.get(uri))
