@@ -22,9 +22,10 @@ from urllib.parse import urljoin
 
 from jsonschema.exceptions import SchemaError
 
-from registry.client.registry_client import RegistryClient, RegistryError, SchemaNotFound
+from registry.client.registry_client import RegistryClient, SchemaNotFound
 from registry.core.model import JSON, EventSchema, Version, VersionError
 from registry.core.walk import subschemas
+from registry.errors import RegistryError
 
 V = TypeVar("V")
 

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from registry.core.model import JSON, EventSchema, Version, VersionError, pointer_join
+from registry.errors import RegistryError
 
 SCHEMA_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -50,16 +51,13 @@ _SchemaLoader.add_implicit_resolver(
 
 
 @dataclass(frozen=True)
-class SchemaLoadError(Exception):
+class SchemaLoadError(RegistryError):
     """A file that cannot be read as a schema, with the rule it breaks and how to fix it."""
 
     rule: str
     message: str
     hint: str
     line: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_000) -> EventSchema:
