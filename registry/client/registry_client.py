@@ -40,6 +40,7 @@ from registry.core.index import (
 )
 from registry.core.model import JSON, Version, VersionError
 from registry.core.refs import retrieving_registry, validator_for
+from registry.errors import EXIT_USAGE, RegistryError
 
 logger = logging.getLogger("registry.client")
 
@@ -47,35 +48,48 @@ T = TypeVar("T")
 VersionLike = str | int | Version
 
 
-class RegistryError(Exception):
+class ClientError(RegistryError):
     """Any failure to read a schema from a registry."""
 
 
-class RegistryUnavailable(RegistryError):
+class BadRegistryURL(ClientError, ValueError):
+    """A registry URL the client cannot read from: not http(s)://, file:// or a folder."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url!r}: {reason}")
+
+
+class RegistryUnavailable(ClientError):
     """The registry could not be read and the cache holds no usable copy."""
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         self.reason = reason
         super().__init__(
-            f"cannot read {url}: {reason}. Check the registry URL and the network; "
-            "schemas fetched once before are served from the cache"
+            f"cannot read {url}: {reason}",
+            "check the registry URL and the network; schemas fetched once before are served "
+            "from the cache",
         )
 
 
-class InvalidResponse(RegistryError):
+class InvalidResponse(ClientError):
     """The registry answered with something that is not what a published registry serves."""
 
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         self.reason = reason
         super().__init__(
-            f"{url} is not a usable registry file: {reason}. Check that the client's URL is the "
-            "folder that holds index.json, and republish the registry if its files are damaged"
+            f"{url} is not a usable registry file: {reason}",
+            "check that the client's URL is the folder that holds index.json, and republish "
+            "the registry if its files are damaged",
         )
 
 
-class DigestMismatch(RegistryError):
+class DigestMismatch(ClientError):
     """A schema's bytes differ from the sha256 the index lists; the schema was not used."""
 
     def __init__(self, url: str, expected: str, actual: str) -> None:
@@ -84,12 +98,12 @@ class DigestMismatch(RegistryError):
         self.actual = actual
         super().__init__(
             f"{url} has sha256 {actual} but the index lists {expected}: the file was changed "
-            "after publishing or damaged in transit. Republish the registry, or read it from "
-            "its original location instead of this copy"
+            "after publishing or damaged in transit",
+            "republish the registry, or read it from its original location instead of this copy",
         )
 
 
-class SchemaNotFound(RegistryError, LookupError):
+class SchemaNotFound(ClientError, LookupError):
     """Neither the registry nor the cache has this schema version; `reason` says why."""
 
     def __init__(self, schema_id: str, version: str | None, url: str, reason: str) -> None:
@@ -340,16 +354,16 @@ def source_for(
     parts = urlsplit(url)
     if parts.scheme in ("http", "https"):
         if not parts.netloc or parts.query or parts.fragment:
-            raise ValueError(f"{url!r}: give the registry's URL without query or fragment")
+            raise BadRegistryURL(url, "give the registry's URL without query or fragment")
         base = url.removesuffix(INDEX_FILE)
         base = base if base.endswith("/") else base + "/"
         return HttpSource(base, timeout=timeout, retries=retries, backoff=backoff)
     if parts.scheme == "file":
         if parts.netloc not in ("", "localhost"):
-            raise ValueError(f"{url!r}: a file:// URL must name a local path")
+            raise BadRegistryURL(url, "a file:// URL must name a local path")
         return _folder(Path(url2pathname(parts.path)))
     if "://" in url:
-        raise ValueError(f"{url!r}: the registry URL must be http(s)://, file:// or a folder")
+        raise BadRegistryURL(url, "the registry URL must be http(s)://, file:// or a folder")
     return _folder(Path(url))
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 from registry import __version__
 from registry.core.index import disk_path
+from registry.errors import RegistryError
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 CHUNK = 1 << 16
@@ -32,7 +33,7 @@ class Response:
     last_modified: str | None = None
 
 
-class FetchError(Exception):
+class FetchError(RegistryError):
     """A file could not be fetched. `missing`: the source answered that it has no such file."""
 
     def __init__(

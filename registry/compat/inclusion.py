@@ -155,7 +155,7 @@ class Inclusion:
         try:
             expanded = self.expand(subs)
         except Unresolvable as error:
-            return self.fail("REFERENCE_UNRESOLVED", str(error), "(any)", subs, sup)
+            return self.fail("REFERENCE_UNRESOLVED", error.message, "(any)", subs, sup)
         if expanded is None:
             return True
         types = domain
@@ -166,7 +166,7 @@ class Inclusion:
         try:
             parts = deref(sup)
         except Unresolvable as error:
-            return self.fail("REFERENCE_UNRESOLVED", str(error), "(any)", expanded, sup)
+            return self.fail("REFERENCE_UNRESOLVED", error.message, "(any)", expanded, sup)
         ok = True
         for part in parts:
             ok = self._against(expanded, part, types) and ok

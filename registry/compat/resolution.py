@@ -12,11 +12,12 @@ import referencing.exceptions
 
 from registry.compat.nodes import Node
 from registry.core.refs import DRAFT4, DRAFT6, DRAFT7
+from registry.errors import RegistryError
 
 _REF_SIBLINGS_IGNORED = (DRAFT4, DRAFT6, DRAFT7)
 
 
-class Unresolvable(Exception):
+class Unresolvable(RegistryError):
     """A `$ref` that does not resolve inside the given registries.
 
     Never leaves the engine: a comparison reports it as a change, the witness search skips
@@ -24,7 +25,10 @@ class Unresolvable(Exception):
     """
 
     def __init__(self, ref: str, reason: str) -> None:
-        super().__init__(f"`$ref` {ref!r} does not resolve: {reason}")
+        super().__init__(
+            f"`$ref` {ref!r} does not resolve: {reason}",
+            "point the `$ref` at a local definition or a schema version in this registry",
+        )
         self.ref = ref
 
 

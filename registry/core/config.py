@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from registry.core.model import Mode, Severity
+from registry.errors import EXIT_USAGE, RegistryError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,12 +32,14 @@ POLICIES = ("strict", "lenient")
 TABLE = "telemetry-registry"
 
 
-class ConfigError(ValueError):
+class ConfigError(RegistryError, ValueError):
     """The configuration cannot be used; the message names the file, the key and the fix."""
 
-    def __init__(self, source: str, message: str) -> None:
+    exit_code = EXIT_USAGE
+
+    def __init__(self, source: str, message: str, hint: str = "") -> None:
         self.source = source
-        super().__init__(f"{source}: {message}")
+        super().__init__(f"{source}: {message}", hint)
 
 
 @dataclass(frozen=True)

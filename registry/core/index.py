@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from registry.core.ids import below, id_problem
 from registry.core.model import JSON, EventSchema, VersionStyle
+from registry.errors import RegistryError
 
 FORMAT_VERSION = 1
 INDEX_FILE = "index.json"
@@ -30,7 +31,7 @@ DRAFT = "draft"
 DEPRECATED = "deprecated"
 
 
-class IndexFormatError(ValueError):
+class IndexFormatError(RegistryError, ValueError):
     """A document that is not a usable index; the message says which part and why."""
 
     def __init__(self, reason: str) -> None:

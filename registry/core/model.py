@@ -14,13 +14,15 @@ from typing import Any
 
 import semver
 
+from registry.errors import RegistryError
+
 JSON = Any
 """A JSON value as Python holds it: dict, list, str, int, float, bool or None."""
 
 _INTEGER_VERSION = re.compile(r"^(0|[1-9][0-9]{0,8})$")
 
 
-class VersionError(ValueError):
+class VersionError(RegistryError, ValueError):
     """A `version` value that is neither a positive integer nor a semantic version."""
 
     def __init__(self, value: object) -> None:

@@ -28,6 +28,7 @@ from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore
 
 from registry.core.ids import version_uri, within
 from registry.core.model import JSON, EventSchema
+from registry.errors import RegistryError
 
 IGLU_SELF_DESCRIBING = (
     "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0"
@@ -66,13 +67,13 @@ _DIALECTS: dict[str, Dialect] = {
 }
 
 
-class UnknownDialect(ValueError):
+class UnknownDialect(RegistryError, ValueError):
     """A `$schema` this registry does not know."""
 
     def __init__(self, uri: str) -> None:
         self.uri = uri
         known = ", ".join(sorted(_DIALECTS))
-        super().__init__(f"unknown `$schema` {uri!r}; use one of: {known}")
+        super().__init__(f"unknown `$schema` {uri!r}", f"use one of: {known}")
 
 
 def dialect_of(body: Mapping[str, JSON]) -> Dialect:
@@ -95,27 +96,25 @@ def dialect_or_default(body: Mapping[str, JSON]) -> Dialect:
         return DEFAULT_DIALECT
 
 
-class ReferenceOutsideRegistry(LookupError):
+class ReferenceOutsideRegistry(RegistryError, LookupError):
     """A `$ref` to something this registry does not hold; nothing was fetched.
 
     referencing wraps it in `Unretrievable`, whose `__cause__` it then is.
     """
 
     def __init__(self, uri: str, base_url: str) -> None:
-        super().__init__(uri)
         self.uri = uri
         self.base_url = base_url
-
-    def __str__(self) -> str:
-        if within(self.uri, self.base_url):
-            return (
-                f"{self.uri} is under this registry's base URL but no schema version has that "
-                "URI; pin a version that exists (`$id/<version>.json`) or add the schema"
+        if within(uri, base_url):
+            super().__init__(
+                f"{uri} is under this registry's base URL but no schema version has that URI",
+                "pin a version that exists (`$id/<version>.json`) or add the schema",
             )
-        return (
-            f"{self.uri} is outside this registry ({self.base_url or 'no base URL'}); "
-            "references may only name local definitions or schemas in this registry"
-        )
+        else:
+            super().__init__(
+                f"{uri} is outside this registry ({base_url or 'no base URL'})",
+                "references may only name local definitions or schemas in this registry",
+            )
 
 
 def refuse_retrieval(base_url: str) -> Callable[[str], referencing.Resource[Any]]:
@@ -350,7 +349,7 @@ class EventValidator:
         return True
 
 
-class UnresolvableReference(ValueError):
+class UnresolvableReference(RegistryError, ValueError):
     """A schema whose `$ref` names nothing known; nothing was fetched."""
 
     def __init__(self, schema_id: str, ref: str, detail: str) -> None:
@@ -358,9 +357,9 @@ class UnresolvableReference(ValueError):
         self.ref = ref
         self.detail = detail
         super().__init__(
-            f"schema {schema_id!r}: `$ref` {ref!r} cannot be resolved ({detail}); a `$ref` may "
-            "name a local definition or a schema registered before this one "
-            "(`$id/<version>.json` for one version, the bare `$id` for its latest)"
+            f"schema {schema_id!r}: `$ref` {ref!r} cannot be resolved ({detail})",
+            "a `$ref` may name a local definition or a schema registered before this one "
+            "(`$id/<version>.json` for one version, the bare `$id` for its latest)",
         )
 
 

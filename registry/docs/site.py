@@ -35,6 +35,7 @@ from registry.docs.pages import (
     version_anchor,
 )
 from registry.docs.properties import inline
+from registry.errors import RegistryError
 from registry.sources.history import FileHistory
 from registry.sources.snapshot import Snapshot
 
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-class DocsError(ValueError):
+class DocsError(RegistryError, ValueError):
     """The pages cannot be generated (two events would share a page); the message says why."""
 
 

@@ -25,6 +25,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from registry.errors import RegistryError
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -37,8 +39,16 @@ Listener = Callable[..., Any]
 """`listener(logger=..., schema_id=..., data=...)`; may return an awaitable (async def)."""
 
 
-class ModifierFailed(Exception):
-    """A modifier raised or returned something that is not an event; the event was dropped."""
+class ModifierFailed(RegistryError):
+    """A modifier raised or returned something that is not an event; the event was dropped.
+
+    Never leaves EventLog: it is logged there, and the application goes on."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a modifier failed; the event was dropped",
+            "fix the modifier: it must return a mapping and not raise",
+        )
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ from registry.core.index import (
     sha256_hex,
 )
 from registry.core.model import EventSchema, Finding
+from registry.errors import EXIT_USAGE, RegistryError
 from registry.sources.snapshot import Snapshot
 
 
-class PublishError(Exception):
+class PublishError(RegistryError):
     """Publishing was refused; nothing was written. The message says what to change."""
 
 
@@ -53,8 +54,9 @@ class LintFailed(PublishError):
         self.findings = findings
         errors = sum(1 for f in findings if f.severity.value == "error")
         super().__init__(
-            f"the schema tree has {errors} lint error(s); fix them (`telemetry-registry lint`) "
-            "and publish again"
+            f"publish refused: the schema tree has {errors} lint error(s)",
+            "fix them (`telemetry-registry lint` lists them) and publish again; nothing was "
+            "written",
         )
 
 
@@ -65,8 +67,8 @@ class UnsafeId(PublishError):
         self.schema_id = schema_id
         self.reason = reason
         super().__init__(
-            f"`$id` {schema_id!r} {reason}; it cannot be published. "
-            "Write the `$id` as <base-url><namespace>/<event> with plain path segments"
+            f"`$id` {schema_id!r} {reason}: it cannot be published",
+            "write the `$id` as <base-url><namespace>/<event> with plain path segments",
         )
 
 
@@ -77,18 +79,24 @@ class PathCollision(PublishError):
         self.paths = (first, second)
         super().__init__(
             f"published paths {first!r} and {second!r} collide (the same file, a file and a "
-            "folder, or names differing only in case); rename one of the events"
+            "folder, or names differing only in case)",
+            "rename one of the events",
         )
 
 
 class OutputNotRegistry(PublishError):
-    """The output folder exists and does not hold a published registry; it is left alone."""
+    """The output folder exists and does not hold a published registry; it is left alone.
+
+    A usage error: the command was pointed at a folder it must not replace.
+    """
+
+    exit_code = EXIT_USAGE
 
     def __init__(self, out: Path) -> None:
         self.out = out
         super().__init__(
-            f"{out} exists and does not hold a published registry (no readable {INDEX_FILE}); "
-            "publishing replaces the whole folder, so choose a new or empty folder, or delete it"
+            f"{out} exists and does not hold a published registry (no readable {INDEX_FILE})",
+            "the folder is replaced as a whole, so choose a new or empty folder, or delete it",
         )
 
 

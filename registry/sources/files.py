@@ -17,21 +17,19 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from registry.core.model import JSON, EventSchema, Version, VersionError, pointer_join
+from registry.errors import RegistryError
 
 SCHEMA_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
-class SchemaLoadError(Exception):
+class SchemaLoadError(RegistryError):
     """A file that cannot be read as a schema, with the rule it breaks and how to fix it."""
 
     rule: str
     message: str
     hint: str
     line: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_000) -> EventSchema:

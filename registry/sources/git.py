@@ -10,6 +10,7 @@ import git
 import git.exc
 
 from registry.core.model import EventSchema
+from registry.errors import EXIT_USAGE, RegistryError
 from registry.sources.files import SCHEMA_SUFFIXES, SchemaLoadError, read_schema
 from registry.sources.snapshot import LoadFailure, Snapshot
 
@@ -17,8 +18,13 @@ if TYPE_CHECKING:
     from registry.core.config import Settings
 
 
-class GitSourceError(Exception):
-    """A revision or repository that cannot be read; the message says what to do next."""
+class GitSourceError(RegistryError):
+    """A revision or repository that cannot be read; the hint says what to do next.
+
+    A usage error: the command names a revision, or runs in a folder, that does not serve.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 def open_repo(start: Path) -> git.Repo:
@@ -27,7 +33,7 @@ def open_repo(start: Path) -> git.Repo:
         return git.Repo(start, search_parent_directories=True)
     except (git.exc.InvalidGitRepositoryError, git.exc.NoSuchPathError):
         raise GitSourceError(
-            f"{start} is not inside a git repository; run the command in a clone of the registry"
+            f"{start} is not inside a git repository", "run the command in a clone of the registry"
         ) from None
 
 
@@ -39,8 +45,8 @@ def resolve_commit(repo: git.Repo, rev: str) -> git.Commit:
     except (git.exc.BadName, git.exc.BadObject, ValueError, git.exc.GitCommandError):
         shallow = " (this clone is shallow)" if _is_shallow(repo) else ""
         raise GitSourceError(
-            f"the git revision {rev!r} does not exist in {repo.working_tree_dir}{shallow}; "
-            f"fetch it first (e.g. `git fetch origin {rev}`) or name another with --base"
+            f"the git revision {rev!r} does not exist in {repo.working_tree_dir}{shallow}",
+            f"fetch it first (e.g. `git fetch origin {rev}`) or name another revision",
         ) from None
     return commit
 
@@ -56,7 +62,8 @@ def merge_base(repo: git.Repo, rev: str, branch: str) -> str:
     if target is None:
         raise GitSourceError(
             f"the main branch {branch!r} does not exist in {repo.working_tree_dir} (nor "
-            f"origin/{branch}); fetch it, set `main-branch` in the configuration, or pass --base"
+            f"origin/{branch})",
+            "fetch it, set `main-branch` in the configuration, or pass --base",
         )
     head = resolve_commit(repo, rev)
     try:
@@ -64,14 +71,15 @@ def merge_base(repo: git.Repo, rev: str, branch: str) -> str:
     except git.exc.GitCommandError:
         bases = []
     if not bases or bases[0] is None:
-        shallow = (
-            " The clone is shallow: fetch more history (`git fetch --deepen=50`)."
-            if (_is_shallow(repo))
-            else ""
-        )
+        if _is_shallow(repo):
+            raise GitSourceError(
+                f"{rev} and {target} have no common commit in this shallow clone",
+                "fetch more history (`git fetch --deepen=50`), or pass --base to name the "
+                "revision to compare with",
+            )
         raise GitSourceError(
-            f"{rev} and {target} have no common commit.{shallow} Pass --base to name the "
-            "revision to compare with"
+            f"{rev} and {target} have no common commit",
+            "pass --base to name the revision to compare with",
         )
     return str(bases[0].hexsha)
 
@@ -91,7 +99,8 @@ def root_in_repo(repo: git.Repo, schema_root: Path) -> PurePosixPath:
         return PurePosixPath(schema_root.resolve().relative_to(top).as_posix())
     except ValueError:
         raise GitSourceError(
-            f"the schema root {schema_root} is outside the git repository at {top}"
+            f"the schema root {schema_root} is outside the git repository at {top}",
+            "set `schema-root` to a folder inside the repository, or run the command there",
         ) from None
 
 

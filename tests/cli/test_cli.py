@@ -124,10 +124,10 @@ def test_a_bad_configuration_is_a_usage_error_naming_the_key(
 def test_an_unexpected_error_exits_three_and_logs_the_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def explode(*_: object) -> int:
+    def explode(*_: object, **__: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "run_rules", explode)
+    monkeypatch.setattr("registry.cli.rules.list_rules", explode)
     code, _, err = run(["rules"], capsys)
     assert code == cli.EXIT_INTERNAL
     log = Path(err.split("The details are in ")[1].split(";")[0])

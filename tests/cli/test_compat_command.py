@@ -93,14 +93,14 @@ def test_the_configured_policy_is_the_default(
     assert document["policy"] == "lenient" and document["mode"] == "full"
 
 
-def test_an_unreadable_file_is_a_clear_error_with_exit_1(
+def test_an_unreadable_file_exits_1_and_a_missing_one_2(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["compat", str(FIXTURES / "broken.yaml"), str(NEW)]) == 1
     err = capsys.readouterr().err
     assert "broken.yaml:5" in err and "parse-error" in err and "Traceback" not in err
-    assert main(["compat", str(FIXTURES / "missing.yaml"), str(NEW)]) == 1
-    assert "no such file" in capsys.readouterr().err
+    assert main(["compat", str(FIXTURES / "missing.yaml"), str(NEW)]) == 2
+    assert "missing.yaml: no such file" in capsys.readouterr().err
 
 
 def test_an_unknown_mode_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

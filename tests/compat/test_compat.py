@@ -486,5 +486,5 @@ def test_an_invalid_schema_is_a_registry_error_whose_hint_names_the_side() -> No
     assert isinstance(error, InvalidSchema) and isinstance(error, ValueError)
     assert error.exit_code == EXIT_PROBLEMS
     assert error.message.startswith("the old schema is not a valid JSON Schema")
-    assert "(at /multipleOf)" in error.message and str(error) == error.message
+    assert "(at /multipleOf)" in error.message and str(error) == f"{error.message}; {error.hint}"
     assert error.hint.startswith("fix the old schema first") and "lint" in error.hint

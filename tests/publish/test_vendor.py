@@ -83,8 +83,8 @@ def test_an_unreachable_registry_or_a_bad_url_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     into = tmp_path / "vendored"
-    assert cli.main(["fetch", str(tmp_path / "nowhere"), "--into", str(into)]) == 1
-    assert "no such folder" in capsys.readouterr().err
+    assert cli.main(["fetch", str(tmp_path / "nowhere"), "--into", str(into)]) == 2
+    assert "nowhere: no such folder" in capsys.readouterr().err
     assert cli.main(["fetch", "ftp://example.org/", "--into", str(into)]) == 2
     assert "http(s)://, file:// or a folder" in capsys.readouterr().err
     assert cli.main(["fetch", "x", "--into", str(into), "--timeout", "0"]) == 2

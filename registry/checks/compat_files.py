@@ -1,0 +1,76 @@
+"""Two schema files compared as the configuration says their event must be.
+
+The mode and policy come from the caller when given, else from the configured settings for
+the event's `$id`. The `$ref`s of each file resolve against the schema tree, in which the file
+takes the place of the version it declares, so an edited version is compared as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from registry.compat import CompatReport, InvalidSchema, check
+from registry.core.config import Settings
+from registry.core.model import EventSchema, Mode
+from registry.core.refs import build_registry
+from registry.sources.named import UnreadableSchema, read_named
+from registry.sources.tree import load_folder
+
+
+def mode_and_policy(
+    settings: Settings, schema_id: str, *, mode: Mode | None = None, policy: str | None = None
+) -> tuple[Mode, str]:
+    """The pairwise mode and the policy to compare two versions of `schema_id` under."""
+    event = settings.for_event(schema_id)
+    return (mode or event.compatibility.pairwise, policy or event.policy)
+
+
+def compare_files(
+    old_path: Path,
+    new_path: Path,
+    settings: Settings,
+    *,
+    mode: Mode | None = None,
+    policy: str | None = None,
+    shown: Callable[[Path], str] = str,
+) -> CompatReport:
+    """The compatibility report of `new_path` against `old_path`, labelled with their paths.
+
+    Raises PathNotFound for a missing file and UnreadableSchema for a file that cannot be read
+    or is not a valid JSON Schema.
+    """
+    old, new = (
+        read_named(path, max_bytes=settings.max_file_bytes, shown=shown)
+        for path in (old_path, new_path)
+    )
+    chosen_mode, chosen_policy = mode_and_policy(
+        settings, new.id or old.id or "", mode=mode, policy=policy
+    )
+    tree: Sequence[EventSchema] = ()
+    if settings.schema_root.is_dir():
+        tree = load_folder(settings.schema_root, max_bytes=settings.max_file_bytes).schemas
+
+    def registry_with(schema: EventSchema) -> Any:
+        others = [s for s in tree if s.ref is None or s.ref != schema.ref]
+        return build_registry([*others, schema], base_url=settings.base_url)
+
+    try:
+        report = check(
+            old.body,
+            new.body,
+            mode=chosen_mode,
+            policy=chosen_policy,
+            old_registry=registry_with(old),
+            new_registry=registry_with(new),
+        )
+    except InvalidSchema as error:
+        path = old_path if error.side == "the old schema" else new_path
+        raise UnreadableSchema(shown(path), "metaschema", str(error)) from None
+    return replace(
+        report,
+        old_label=f"{shown(old_path)} ({report.old_label})",
+        new_label=f"{shown(new_path)} ({report.new_label})",
+    )

@@ -1,0 +1,67 @@
+"""`telemetry-registry compat OLD_FILE NEW_FILE`: changes, verdict, and a breaking event."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from registry.checks.compat_files import compare_files
+from registry.cli.options import add_format
+from registry.cli.paths import display
+from registry.core.config import Settings
+from registry.core.model import Mode
+from registry.errors import EXIT_OK, EXIT_PROBLEMS
+from registry.report.compat import render_compat
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", type=Path, metavar="OLD_FILE", help="the earlier version")
+    parser.add_argument("new", type=Path, metavar="NEW_FILE", help="the later version")
+    parser.add_argument(
+        "--mode",
+        choices=("backward", "forward", "full"),
+        help="what compatible means (default: the configured mode for the event, else backward)",
+    )
+    add_format(parser, ("text", "json"))
+    parser.add_argument(
+        "--policy",
+        choices=("strict", "lenient"),
+        help="strict: set inclusion; lenient: writers never sent unnamed properties of an open "
+        "object (default: the configured policy for the event, else strict)",
+    )
+    parser.add_argument(
+        "--fail-on-incompatible",
+        action="store_true",
+        help="exit 1 when the verdict is incompatible (default: exit 0 whatever the verdict)",
+    )
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return compat(
+        args.old,
+        args.new,
+        settings,
+        mode=Mode(args.mode) if args.mode else None,
+        policy=args.policy,
+        output_format=args.format,
+        fail_on_incompatible=args.fail_on_incompatible,
+    )
+
+
+def compat(
+    old: Path,
+    new: Path,
+    settings: Settings,
+    *,
+    mode: Mode | None = None,
+    policy: str | None = None,
+    output_format: str = "text",
+    fail_on_incompatible: bool = False,
+) -> int:
+    """Print the report on `new` against `old`; 1 only when asked to fail and incompatible."""
+    report = compare_files(old, new, settings, mode=mode, policy=policy, shown=display)
+    sys.stdout.write(render_compat(report, output_format))
+    if fail_on_incompatible and not report.compatible:
+        return EXIT_PROBLEMS
+    return EXIT_OK

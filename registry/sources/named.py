@@ -1,0 +1,101 @@
+"""Files and folders a person names: sorted against the schema root, or read one by one.
+
+A file inside the schema root is checked against the whole tree, so that its `$ref`s to the
+other schemas resolve and rules across versions see every version; a file or folder elsewhere
+stands on its own. A named path that does not exist is a usage error, never an empty result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from registry.core.model import EventSchema
+from registry.errors import PathNotFound, RegistryError, UsageError
+from registry.sources.snapshot import LoadFailure, Snapshot
+from registry.sources.tree import load_file, load_folder, snapshot_of
+
+Shown = Callable[[Path], str]
+"""How a path is written in messages and findings (relative to the current folder, say)."""
+
+
+class UnreadableSchema(RegistryError):
+    """A named schema file that cannot be used: the rule it breaks, where, and how to fix it."""
+
+    def __init__(
+        self, path: str, rule: str, message: str, hint: str = "", line: int | None = None
+    ) -> None:
+        self.path = path
+        self.rule = rule
+        self.line = line
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: [{rule}] {message}", hint)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A snapshot to check, and which of its files were named (None: every file)."""
+
+    snapshot: Snapshot
+    only: frozenset[PurePosixPath] | None = None
+
+    @property
+    def checked(self) -> int:
+        """How many files this selection checks, as reports count them."""
+        if self.only is not None:
+            return len(self.only)
+        return len(self.snapshot.schemas) + len(self.snapshot.failures)
+
+
+def select(
+    paths: Sequence[Path], root: Path, *, max_bytes: int, shown: Shown = str
+) -> list[Selection]:
+    """The snapshots holding `paths` (the schema root `root` when there are none).
+
+    Paths outside the root come first, one selection each, in the order given; the files named
+    inside the root form one last selection of the whole tree. Raises PathNotFound.
+    """
+    resolved_root = root.resolve()
+    selections: list[Selection] = []
+    inside: list[PurePosixPath] = []
+    for path in paths or [root]:
+        if not path.exists():
+            hint = "" if paths else "create it, or set `schema-root` in the configuration"
+            raise PathNotFound(str(path), hint=hint)
+        resolved = path.resolve()
+        if resolved == resolved_root or resolved_root in resolved.parents:
+            inside.append(PurePosixPath(resolved.relative_to(resolved_root).as_posix()))
+        elif path.is_dir():
+            folder = load_folder(path, max_bytes=max_bytes, display=shown(path))
+            selections.append(Selection(folder))
+        else:
+            snapshot = snapshot_of(
+                [(path, PurePosixPath(path.name))], root=shown(path.parent), max_bytes=max_bytes
+            )
+            selections.append(Selection(snapshot))
+    if inside:
+        tree = load_folder(resolved_root, max_bytes=max_bytes, display=shown(resolved_root))
+        every_file = [s.rel_path for s in tree.schemas] + [f.rel_path for f in tree.failures]
+        wanted = frozenset(
+            rel_path for rel_path in every_file if any(_within(rel_path, c) for c in inside)
+        )
+        selections.append(Selection(tree, wanted))
+    return selections
+
+
+def _within(path: PurePosixPath, chosen: PurePosixPath) -> bool:
+    return chosen == PurePosixPath(".") or path == chosen or chosen in path.parents
+
+
+def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema:
+    """One schema file read on its own; PathNotFound, UsageError or UnreadableSchema if unusable."""
+    if not path.exists():
+        raise PathNotFound(shown(path), "file")
+    if not path.is_file():
+        raise UsageError(f"{shown(path)}: a folder, not a schema file", "name a schema file")
+    schema = load_file(path, PurePosixPath(path.name), max_bytes)
+    if isinstance(schema, LoadFailure):
+        error = schema.error
+        raise UnreadableSchema(shown(path), error.rule, error.message, error.hint, error.line)
+    return schema
