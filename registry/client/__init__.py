@@ -7,15 +7,15 @@ the package, so code that catches it here catches them all.
 
 from __future__ import annotations
 
-from registry.client.registry_client import (
+from registry.client.errors import (
     BadRegistryURL,
     ClientError,
     DigestMismatch,
     InvalidResponse,
-    RegistryClient,
     RegistryUnavailable,
     SchemaNotFound,
 )
+from registry.client.registry_client import RegistryClient
 from registry.errors import RegistryError
 
 __all__ = [

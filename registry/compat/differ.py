@@ -27,14 +27,9 @@ from registry.compat.inclusion import Inclusion
 from registry.compat.interner import Interner
 from registry.compat.side import Side
 from registry.compat.values import json_equal
+from registry.core.dialects import DRAFT4, UnknownDialect, dialect_of, metaschema_errors
 from registry.core.model import JSON, Change, Mode, pointer_join
-from registry.core.refs import (
-    DRAFT4,
-    UnknownDialect,
-    dialect_of,
-    metaschema_errors,
-    refuse_retrieval,
-)
+from registry.core.refs import refuse_retrieval
 from registry.core.walk import SCHEMA_KEYWORDS, SCHEMA_LIST_KEYWORDS, SCHEMA_MAP_KEYWORDS
 from registry.errors import RegistryError, UsageError
 

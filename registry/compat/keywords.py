@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from registry.core.refs import DRAFT4, Dialect
+from registry.core.dialects import DRAFT4, Dialect
 
 IN_PLACE_APPLICATORS = frozenset(
     {

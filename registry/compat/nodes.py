@@ -25,8 +25,8 @@ from registry.compat.values import (
     value_atom,
     value_key,
 )
+from registry.core.dialects import DRAFT4
 from registry.core.model import JSON, pointer_join
-from registry.core.refs import DRAFT4
 
 if TYPE_CHECKING:
     from registry.compat.side import Side

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import referencing.exceptions
 
 from registry.compat.nodes import Node
-from registry.core.refs import DRAFT4, DRAFT6, DRAFT7
+from registry.core.dialects import DRAFT4, DRAFT6, DRAFT7
 from registry.errors import RegistryError
 
 _REF_SIBLINGS_IGNORED = (DRAFT4, DRAFT6, DRAFT7)

@@ -16,8 +16,9 @@ from jsonschema.protocols import Validator
 from registry.compat.interner import Interner
 from registry.compat.keywords import validating_keywords
 from registry.compat.nodes import Node, cached_property
+from registry.core.dialects import Dialect, dialect_or_default
 from registry.core.model import JSON
-from registry.core.refs import Dialect, dialect_or_default, validator_for
+from registry.core.refs import validator_for
 
 
 @dataclass(eq=False)

@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from fractions import Fraction
 
+from registry.core.dialects import DRAFT4, Dialect
 from registry.core.model import JSON
-from registry.core.refs import DRAFT4, Dialect
 
 NULL, BOOLEAN, INTEGER, FRACTION = "null", "boolean", "integer", "fraction"
 STRING, ARRAY, OBJECT = "string", "array", "object"

@@ -1,4 +1,4 @@
-"""The one place validators are built: dialects, a crawled `referencing.Registry`, no network.
+"""The one place validators are built: a crawled `referencing.Registry`, and no network.
 
 jsonschema fetches unknown `$ref`s over the network unless told otherwise. Every validator in this
 project is built here, over an explicit registry whose `retrieve` never leaves the registry:
@@ -11,13 +11,10 @@ it) and the bare `$id` names the latest version.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import jsonschema
 import jsonschema_rs
 import referencing
 import referencing.exceptions
@@ -26,74 +23,10 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
 
+from registry.core.dialects import compiled_class, dialect_or_default
 from registry.core.ids import version_uri, within
 from registry.core.model import JSON, EventSchema
 from registry.errors import RegistryError
-
-IGLU_SELF_DESCRIBING = (
-    "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0"
-)
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """A JSON Schema draft: the validator class and the `referencing` specification for it."""
-
-    name: str
-    validator: type[Validator]
-    specification: referencing.Specification[Any]
-
-
-DRAFT4 = Dialect("draft-04", jsonschema.Draft4Validator, referencing.jsonschema.DRAFT4)
-DRAFT6 = Dialect("draft-06", jsonschema.Draft6Validator, referencing.jsonschema.DRAFT6)
-DRAFT7 = Dialect("draft-07", jsonschema.Draft7Validator, referencing.jsonschema.DRAFT7)
-DRAFT201909 = Dialect(
-    "2019-09", jsonschema.Draft201909Validator, referencing.jsonschema.DRAFT201909
-)
-DRAFT202012 = Dialect(
-    "2020-12", jsonschema.Draft202012Validator, referencing.jsonschema.DRAFT202012
-)
-DEFAULT_DIALECT = DRAFT7
-"""Schemas without `$schema` are read as draft 7, as jupyter_telemetry and Confluent do."""
-
-_DIALECTS: dict[str, Dialect] = {
-    "http://json-schema.org/draft-04/schema": DRAFT4,
-    "http://json-schema.org/draft-06/schema": DRAFT6,
-    "http://json-schema.org/draft-07/schema": DRAFT7,
-    "https://json-schema.org/draft/2019-09/schema": DRAFT201909,
-    "https://json-schema.org/draft/2020-12/schema": DRAFT202012,
-    # Iglu's self-describing meta-schema extends draft 4 with a `self` block.
-    IGLU_SELF_DESCRIBING: DRAFT4,
-}
-
-
-class UnknownDialect(RegistryError, ValueError):
-    """A `$schema` this registry does not know."""
-
-    def __init__(self, uri: str) -> None:
-        self.uri = uri
-        known = ", ".join(sorted(_DIALECTS))
-        super().__init__(f"unknown `$schema` {uri!r}", f"use one of: {known}")
-
-
-def dialect_of(body: Mapping[str, JSON]) -> Dialect:
-    """The draft a schema is written in, from its `$schema`; raise UnknownDialect."""
-    uri = body.get("$schema")
-    if uri is None:
-        return DEFAULT_DIALECT
-    if not isinstance(uri, str):
-        raise UnknownDialect(repr(uri))
-    dialect = _DIALECTS.get(uri.rstrip("#"))
-    if dialect is None:
-        raise UnknownDialect(uri)
-    return dialect
-
-
-def dialect_or_default(body: Mapping[str, JSON]) -> Dialect:
-    try:
-        return dialect_of(body)
-    except UnknownDialect:
-        return DEFAULT_DIALECT
 
 
 class ReferenceOutsideRegistry(RegistryError, LookupError):
@@ -243,7 +176,7 @@ def compiled_check(schema: Mapping[str, JSON]) -> Callable[[JSON], bool]:
     Any `$ref` outside the schema itself is refused, never fetched. Explain a failure with
     `validator_for`, so messages read the same as everywhere else.
     """
-    compiled = _COMPILED[dialect_or_default(schema).name](schema, retriever=_refuse_compiled)
+    compiled = compiled_class(dialect_or_default(schema))(schema, retriever=_refuse_compiled)
     check: Callable[[JSON], bool] = compiled.is_valid
     return check
 
@@ -265,46 +198,6 @@ def _with_metaschemas(registry: referencing.Registry[Any]) -> referencing.Regist
         _COMBINED.pop(next(iter(_COMBINED)))
     _COMBINED[id(registry)] = (registry, combined)
     return combined
-
-
-def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[ValidationError]:
-    """The ways `body` breaks its draft's metaschema (none for a valid schema).
-
-    A compiled validator answers the common case, a valid schema, quickly; jsonschema then
-    explains an invalid one, so messages read the same whichever path ran.
-    """
-    fast, reference = _metaschema_validators(dialect.name)
-    if fast.is_valid(body):
-        return iter(())
-    errors: Iterator[ValidationError] = reference.iter_errors(body)
-    return errors
-
-
-@cache
-def _metaschema_validators(name: str) -> tuple[Any, Validator]:
-    dialect = _BY_NAME[name]
-    metaschema = dialect.validator.META_SCHEMA
-    compiled = _COMPILED[name](metaschema)
-    return compiled, dialect.validator(metaschema)
-
-
-_BY_NAME = {d.name: d for d in (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)}
-_COMPILED: dict[str, Any] = {
-    "draft-04": jsonschema_rs.Draft4Validator,
-    "draft-06": jsonschema_rs.Draft6Validator,
-    "draft-07": jsonschema_rs.Draft7Validator,
-    "2019-09": jsonschema_rs.Draft201909Validator,
-    "2020-12": jsonschema_rs.Draft202012Validator,
-}
-
-
-def check_schema(body: Mapping[str, JSON]) -> None:
-    """Raise `jsonschema.SchemaError` when `body` breaks its draft's metaschema.
-
-    jsonschema's own check (formats included, e.g. that a `pattern` is a regex) is the one
-    users of jsonschema know; an unknown `$schema` raises UnknownDialect.
-    """
-    dialect_of(body).validator.check_schema(dict(body))
 
 
 class EventValidator:
@@ -410,7 +303,7 @@ def _compiled_validator(schema: EventSchema, pool: list[EventSchema], base_url: 
     refuse: Any = refuse_retrieval(base_url)  # it raises, so its return type does not matter
     try:
         compiled_registry = jsonschema_rs.Registry(_compiled_resources(pool), retriever=refuse)
-        return _COMPILED[dialect_or_default(schema.body).name](
+        return compiled_class(dialect_or_default(schema.body))(
             dict(schema.body), registry=compiled_registry, retriever=refuse, validate_formats=False
         )
     except ValueError:  # jsonschema-rs reports schemas it cannot build as ValueErrors

@@ -26,8 +26,9 @@ from typing import Any
 
 import referencing
 
+from registry.core.dialects import dialect_or_default
 from registry.core.model import JSON
-from registry.core.refs import build_registry, dialect_or_default, resource_of
+from registry.core.refs import build_registry, resource_of
 from registry.core.walk import below, in_place, subschemas
 from registry.eventlog.errors import EventLogError
 

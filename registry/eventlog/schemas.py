@@ -17,8 +17,8 @@ from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
+from registry.core.dialects import check_schema
 from registry.core.model import EventSchema, SchemaRef, Version
-from registry.core.refs import check_schema
 from registry.eventlog.errors import (
     DuplicateSchema,
     PreloadFailed,

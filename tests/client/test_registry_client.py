@@ -13,13 +13,13 @@ import pytest
 import referencing.exceptions
 
 from registry.client.cache import DiskCache
-from registry.client.registry_client import (
+from registry.client.errors import (
     DigestMismatch,
     InvalidResponse,
-    RegistryClient,
     RegistryUnavailable,
     SchemaNotFound,
 )
+from registry.client.registry_client import RegistryClient
 from registry.core.config import Settings
 from registry.core.index import canonical_json
 from registry.core.model import Severity

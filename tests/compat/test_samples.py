@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 
 from registry.compat.samples import FORMATS, PROBES
 from registry.compat.values import ALL_TYPES, FRACTION, value_atom
-from registry.core.refs import dialect_or_default
+from registry.core.dialects import dialect_or_default
 
 CHECKED = sorted(set(FORMATS) & set(Draft202012Validator.FORMAT_CHECKER.checkers))
 

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from registry.compat import check, diff, is_compatible
+from registry.core.dialects import dialect_of, metaschema_errors
 from registry.core.model import Mode
-from registry.core.refs import dialect_of, metaschema_errors, validator_for
+from registry.core.refs import validator_for
 
 DIALECTS = (
     "http://json-schema.org/draft-04/schema#",

@@ -14,19 +14,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema.exceptions import ValidationError, best_match
 
-from registry.core.model import EventSchema, Version
-from registry.core.refs import (
+from registry.core.dialects import (
     DRAFT4,
     DRAFT7,
     DRAFT202012,
     IGLU_SELF_DESCRIBING,
-    ReferenceOutsideRegistry,
     UnknownDialect,
+    check_schema,
+    dialect_of,
+)
+from registry.core.model import EventSchema, Version
+from registry.core.refs import (
+    ReferenceOutsideRegistry,
     UnresolvableReference,
     build_registry,
-    check_schema,
     compiled_check,
-    dialect_of,
     event_validator_for,
     retrieving_registry,
     validator_for,

@@ -26,8 +26,9 @@ from registry.checks.governance.versions import (
     satisfies,
 )
 from registry.core.config import Settings
+from registry.core.dialects import UnknownDialect, dialect_of, metaschema_errors
 from registry.core.model import EventSchema, Finding, SchemaRef, VersionStyle
-from registry.core.refs import UnknownDialect, build_registry, dialect_of, metaschema_errors
+from registry.core.refs import build_registry
 from registry.sources.snapshot import Snapshot
 
 

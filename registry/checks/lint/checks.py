@@ -18,14 +18,9 @@ import referencing.exceptions
 
 from registry.core import ids
 from registry.core.config import Settings
+from registry.core.dialects import UnknownDialect, dialect_of, metaschema_errors
 from registry.core.model import EventSchema, Version, VersionError, pointer_join
-from registry.core.refs import (
-    ReferenceOutsideRegistry,
-    UnknownDialect,
-    dialect_of,
-    metaschema_errors,
-    resource_of,
-)
+from registry.core.refs import ReferenceOutsideRegistry, resource_of
 from registry.core.walk import subschemas
 
 if TYPE_CHECKING:
