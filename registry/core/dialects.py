@@ -16,10 +16,11 @@ import jsonschema
 import jsonschema_rs
 import referencing
 import referencing.jsonschema
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 
 from registry.core.model import JSON
+from registry.core.walk import subschemas
 from registry.errors import RegistryError
 
 IGLU_SELF_DESCRIBING = (
@@ -123,9 +124,33 @@ def check_schema(body: Mapping[str, JSON]) -> None:
     """Raise `jsonschema.SchemaError` when `body` breaks its draft's metaschema.
 
     jsonschema's own check (formats included, e.g. that a `pattern` is a regex) is the one
-    users of jsonschema know; an unknown `$schema` raises UnknownDialect.
+    users of jsonschema know; an unknown `$schema` raises UnknownDialect. A `$ref` that is not
+    a string is refused too, in every draft (draft 4's metaschema does not say).
     """
     dialect_of(body).validator.check_schema(dict(body))
+    for path, ref in non_string_refs(body):
+        raise SchemaError(
+            f"{ref!r} is not of type 'string': a `$ref` is a URI reference",
+            validator="type",
+            validator_value="string",
+            instance=ref,
+            path=path,
+        )
+
+
+def non_string_refs(body: Mapping[str, JSON]) -> Iterator[tuple[list[str | int], JSON]]:
+    """Every `$ref` of a subschema whose value is not a string, with its path from the root.
+
+    Draft 4's metaschema leaves `$ref` unchecked, while every reader of references needs a
+    string; later drafts' metaschemas refuse the same values.
+    """
+    for pointer, node in subschemas(body):
+        if "$ref" in node and not isinstance(node["$ref"], str):
+            yield [*_parts(pointer), "$ref"], node["$ref"]
+
+
+def _parts(pointer: str) -> list[str | int]:
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
 
 
 def compiled_class(dialect: Dialect) -> Any:
