@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from registry.core.dialects import (
     DRAFT4,
@@ -62,9 +62,7 @@ def invalidity(schema: EventSchema) -> tuple[SchemaLoadError, ...]:
             ),
         )
     try:
-        found = _dedupe(
-            _explain(dialect, error, body) for error in metaschema_errors(dialect, body)
-        )
+        found = _dedupe(_explain(dialect, error) for error in metaschema_errors(dialect, body))
         if not found:
             found = list(_non_string_refs(body))
     except RecursionError:
@@ -97,10 +95,13 @@ def _non_string_refs(body: Mapping[str, JSON]) -> Iterator[tuple[str, str, str]]
         )
 
 
-def _explain(
-    dialect: Dialect, error: ValidationError, body: Mapping[str, JSON]
-) -> tuple[str, str, str]:
-    """The pointer, message and hint of one metaschema error, in the words of its likely cause."""
+def _explain(dialect: Dialect, error: ValidationError) -> tuple[str, str, str]:
+    """The pointer, message and hint of one metaschema error, in the words of its likely cause.
+
+    An `anyOf` of the metaschema ("not valid under any of the given schemas") is explained by
+    the deepest of its branches' errors, as jsonschema's `best_match` picks it.
+    """
+    error = best_match([error]) or error
     path = list(error.absolute_path)
     pointer = "".join(pointer_join("", part) for part in path)
     value: Any = error.instance
