@@ -22,7 +22,6 @@ from registry.core.dialects import (
     UnknownDialect,
     dialect_of,
     metaschema_errors,
-    non_string_refs,
 )
 from registry.core.model import JSON, EventSchema, pointer_join
 from registry.core.walk import (
@@ -63,8 +62,6 @@ def invalidity(schema: EventSchema) -> tuple[SchemaLoadError, ...]:
         )
     try:
         found = _dedupe(_explain(dialect, error) for error in metaschema_errors(dialect, body))
-        if not found:
-            found = list(_non_string_refs(body))
     except RecursionError:
         return (
             SchemaLoadError(
@@ -83,16 +80,6 @@ def invalidity(schema: EventSchema) -> tuple[SchemaLoadError, ...]:
 def _dedupe(found: Iterator[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """One finding per place and message (2020-12's metaschema repeats each per vocabulary)."""
     return list(dict.fromkeys(found))
-
-
-def _non_string_refs(body: Mapping[str, JSON]) -> Iterator[tuple[str, str, str]]:
-    """Draft 4's metaschema says nothing of `$ref`; every later stage needs it to be a string."""
-    for path, ref in non_string_refs(body):
-        yield (
-            "".join(pointer_join("", part) for part in path),
-            f"`$ref` must be a string (a URI reference), not {_describe(ref)}",
-            "write the reference as a string, e.g. `$ref: '#/definitions/user'`",
-        )
 
 
 def _explain(dialect: Dialect, error: ValidationError) -> tuple[str, str, str]:
@@ -176,6 +163,8 @@ def _yaml_boolean_hint(value: str) -> str:
 def _keyword_hint(error: ValidationError, path: Sequence[str | int], value: JSON) -> str:
     keyword = next((part for part in reversed(path) if isinstance(part, str)), "")
     expected = error.validator_value if error.validator == "type" else None
+    if keyword == "$ref":
+        return "write the reference as a string, e.g. `$ref: '#/definitions/user'`"
     if keyword == "type" and isinstance(value, str):
         close = difflib.get_close_matches(value, TYPE_NAMES, n=1)
         also = f"did you mean `{close[0]}`? " if close else ""
