@@ -12,8 +12,9 @@ mkdocs.yml), loads the schema tree, and adds, without writing into the docs fold
   registry and each page's raw-JSON link points at it;
 - a small stylesheet and script (badges, the catalogue's namespace filter).
 
-Authored examples that their schema rejects and unreadable schema files are logged as warnings,
-so `mkdocs build --strict` fails on them.
+Authored examples that their schema rejects are logged as warnings, so `mkdocs build --strict`
+fails on them. A schema file that cannot be read, or is not a valid schema, stops the build
+through MkDocs' own error path (a PluginError listing each finding on a line of its own).
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         snapshot = load_folder(
             settings.schema_root, max_bytes=settings.max_file_bytes, display=_shown(settings)
         )
+        if snapshot.failures:
+            raise PluginError(unusable_files(snapshot))
         registry_files: dict[str, bytes] = {}
         registry_dir = None
         if self.config.registry:
@@ -211,6 +214,22 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
         except GitSourceError as error:
             log.info(f"telemetry-registry: no version history ({error})")
             return None
+
+
+def unusable_files(snapshot: Snapshot) -> str:
+    """MkDocs' error for a tree holding files that are not schemas: one line per finding."""
+    lines = [
+        f"{snapshot.display_path(failure.rel_path)}:{error.line or 1}: [{error.rule}] "
+        f"{error.message}; {error.hint}"
+        for failure in sorted(snapshot.failures, key=lambda failure: failure.rel_path)
+        for error in sorted(failure.errors, key=lambda error: error.line or 0)
+    ]
+    count = len(snapshot.failures)
+    head = (
+        f"telemetry-registry: {count} schema file{'s' if count != 1 else ''} cannot be read "
+        "as a schema, so the site is not built (`telemetry-registry lint` lists the same):"
+    )
+    return "\n".join([head, *lines])
 
 
 def _shown(settings: Settings) -> str:

@@ -99,3 +99,24 @@ def test_this_repositorys_own_hook_configuration_runs_the_same_checks(
     assert lint.returncode == 0, lint.stdout + lint.stderr
     assert check.returncode == 1, check.stdout + check.stderr
     assert "[bump-matches-change]" in check.stdout
+
+
+def test_both_hooks_report_a_non_schema_as_a_finding_not_a_crash(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    repo = published(git_repo, "checkout-1.0.0.yaml", "newsletter-1.0.0.yaml")
+    broken = place(repo, "checkout-1.0.1-additive.yaml")
+    text = broken.read_text()
+    broken.write_text(text.replace("additionalProperties: false", "additionalProperties: no", 1))
+    repo.git("add", "--all")
+    config = str(PROJECT / ".pre-commit-config.yaml")
+    hooks = ("telemetry-registry-lint", "telemetry-registry-check")
+
+    results = [pre_commit(repo, tmp_path / "home", "run", "--config", config, h) for h in hooks]
+
+    for result in results:
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "schemas/shop/checkout/1.0.1.yaml" in output and "[metaschema]" in output
+        assert "write `false`" in output
+        assert "Traceback" not in output and "unexpected" not in output

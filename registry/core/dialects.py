@@ -7,6 +7,7 @@ jsonschema for an invalid one, so messages read the same whichever path ran.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ import jsonschema
 import jsonschema_rs
 import referencing
 import referencing.jsonschema
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from registry.core.model import JSON
@@ -104,9 +105,27 @@ def metaschema_errors(dialect: Dialect, body: Mapping[str, JSON]) -> Iterator[Va
 @cache
 def _metaschema_validators(name: str) -> tuple[Any, Validator]:
     dialect = _BY_NAME[name]
-    metaschema = dialect.validator.META_SCHEMA
+    metaschema = metaschema_of(dialect)
     compiled = _COMPILED[name](metaschema)
     return compiled, dialect.validator(metaschema)
+
+
+@cache
+def _metaschema(name: str) -> Mapping[str, JSON]:
+    dialect = _BY_NAME[name]
+    if dialect is not DRAFT4:
+        return dialect.validator.META_SCHEMA
+    # Draft 4's metaschema leaves `$ref` to JSON Reference; every reader of one needs a string,
+    # and later drafts' metaschemas say so. Its own `id` is dropped, so that its `#` is this copy.
+    extended = {key: value for key, value in DRAFT4.validator.META_SCHEMA.items() if key != "id"}
+    extended["properties"] = {**extended["properties"], "$ref": {"type": "string"}}
+    return extended
+
+
+def metaschema_of(dialect: Dialect) -> Mapping[str, JSON]:
+    """The metaschema a body of `dialect` is checked against: the draft's own, and for draft 4
+    also that a `$ref` is a string."""
+    return _metaschema(dialect.name)
 
 
 _BY_NAME = {d.name: d for d in (DRAFT4, DRAFT6, DRAFT7, DRAFT201909, DRAFT202012)}
@@ -123,9 +142,19 @@ def check_schema(body: Mapping[str, JSON]) -> None:
     """Raise `jsonschema.SchemaError` when `body` breaks its draft's metaschema.
 
     jsonschema's own check (formats included, e.g. that a `pattern` is a regex) is the one
-    users of jsonschema know; an unknown `$schema` raises UnknownDialect.
+    users of jsonschema know, against `metaschema_of` the draft; the error is jsonschema's best
+    match, so its `path` is the deepest offending place. An unknown `$schema` raises
+    UnknownDialect.
     """
-    dialect_of(body).validator.check_schema(dict(body))
+    validator = dialect_of(body).validator
+    checker = validator(metaschema_of(dialect_of(body)), format_checker=validator.FORMAT_CHECKER)
+    error = best_match(checker.iter_errors(dict(body)))
+    if error is not None:
+        raised = SchemaError.create_from(error)
+        raised.parent = None  # its path is from the root, however deep the best match was
+        raised.path = raised.relative_path = deque(error.absolute_path)
+        raised.schema_path = raised.relative_schema_path = deque(error.absolute_schema_path)
+        raise raised
 
 
 def compiled_class(dialect: Dialect) -> Any:

@@ -38,6 +38,7 @@ from registry.docs.properties import inline
 from registry.errors import RegistryError
 from registry.sources.history import FileHistory
 from registry.sources.snapshot import Snapshot
+from registry.sources.validity import INVALID_RULES
 
 __all__ = [
     "DocsError",
@@ -206,9 +207,11 @@ def render_site(
         history=history or {},
     )
     for failure in snapshot.failures:
+        error = failure.error
+        why = "is not a valid schema" if error.rule in INVALID_RULES else "cannot be read"
         site.problems.append(
-            f"{snapshot.display_path(failure.rel_path)}: not documented, it cannot be read "
-            f"({failure.error.message})"
+            f"{snapshot.display_path(failure.rel_path)}: not documented, it {why} "
+            f"([{error.rule}] {error.message})"
         )
     for schema in snapshot.schemas:
         if schema.ref is None:

@@ -197,7 +197,11 @@ class RemoteSchemas:
         except RegistryError as error:
             hint = self._unreachable_hint()
             raise self._unavailable(schema_id, version, str(error), hint) from error
-        except (ValueError, SchemaError) as error:
+        except SchemaError as error:
+            where = "".join(f"/{part}" for part in error.path) or "/"
+            reason = f"it is not a valid JSON Schema: {error.message} (at {where})"
+            raise self._unavailable(schema_id, version, reason, _UNUSABLE) from error
+        except ValueError as error:
             # a registry schema the EventLog cannot use: its own checks, as for register_schema
             raise self._unavailable(schema_id, version, str(error), _UNUSABLE) from error
 

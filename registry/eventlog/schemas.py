@@ -17,6 +17,8 @@ from os import PathLike
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
+from jsonschema.exceptions import SchemaError
+
 from registry.core.dialects import check_schema
 from registry.core.model import EventSchema, SchemaRef, Version
 from registry.eventlog.errors import (
@@ -113,6 +115,12 @@ class SchemaStore:
         if current is not None:
             return current
         check_schema(fetched.schema.body)
+        for referenced in fetched.referenced:  # none reaches a validator's registry unchecked
+            try:
+                check_schema(referenced.body)
+            except SchemaError as error:
+                error.message = f"{referenced.id}, which it references: {error.message}"
+                raise
         entry = build_entry(fetched.schema, fetched.referenced, fetched.base_url)
         with self._lock:
             current = self._entries.get(ref)

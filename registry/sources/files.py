@@ -24,12 +24,17 @@ SCHEMA_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass(frozen=True)
 class SchemaLoadError(RegistryError):
-    """A file that cannot be read as a schema, with the rule it breaks and how to fix it."""
+    """A file that cannot be read as a schema, with the rule it breaks and how to fix it.
+
+    `pointer` names the offending place in the body when the file was read but is not a
+    valid schema (see `registry.sources.validity`).
+    """
 
     rule: str
     message: str
     hint: str
     line: int | None = None
+    pointer: str = ""
 
 
 def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_000) -> EventSchema:

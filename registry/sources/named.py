@@ -15,6 +15,7 @@ from registry.core.model import EventSchema
 from registry.errors import PathNotFound, RegistryError, UsageError
 from registry.sources.snapshot import LoadFailure, Snapshot
 from registry.sources.tree import load_file, load_folder, snapshot_of
+from registry.sources.validity import invalidity
 
 Shown = Callable[[Path], str]
 """How a path is written in messages and findings (relative to the current folder, say)."""
@@ -24,13 +25,21 @@ class UnreadableSchema(RegistryError):
     """A named schema file that cannot be used: the rule it breaks, where, and how to fix it."""
 
     def __init__(
-        self, path: str, rule: str, message: str, hint: str = "", line: int | None = None
+        self,
+        path: str,
+        rule: str,
+        message: str,
+        hint: str = "",
+        line: int | None = None,
+        pointer: str = "",
     ) -> None:
         self.path = path
         self.rule = rule
         self.line = line
+        self.pointer = pointer
         where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: [{rule}] {message}", hint)
+        at = f" (at {pointer})" if pointer else ""
+        super().__init__(f"{where}: [{rule}] {message}{at}", hint)
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,8 @@ def _within(path: PurePosixPath, chosen: PurePosixPath) -> bool:
 
 
 def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema:
-    """One schema file read on its own; PathNotFound, UsageError or UnreadableSchema if unusable."""
+    """One schema file read on its own; PathNotFound, UsageError or UnreadableSchema if unusable
+    (unreadable, or not a valid schema of its dialect)."""
     if not path.exists():
         raise PathNotFound(shown(path), "file")
     if not path.is_file():
@@ -98,4 +108,16 @@ def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema
     if isinstance(schema, LoadFailure):
         error = schema.error
         raise UnreadableSchema(shown(path), error.rule, error.message, error.hint, error.line)
+    problems = invalidity(schema)
+    if problems:
+        first, more = problems[0], len(problems) - 1
+        hint = first.hint + (
+            f" ({more} more problem{'s' if more > 1 else ''}: `telemetry-registry lint` lists "
+            "them all)"
+            if more
+            else ""
+        )
+        raise UnreadableSchema(
+            shown(path), first.rule, first.message, hint, first.line, first.pointer
+        )
     return schema

@@ -1,5 +1,6 @@
 """A Snapshot: every schema version of a tree at one moment, plus the files that could not be
-read. A baseline (a git revision) and a head (the working tree) are just two snapshots."""
+read or are not valid schemas. A baseline (a git revision) and a head (the working tree) are just
+two snapshots."""
 
 from __future__ import annotations
 
@@ -9,26 +10,53 @@ from pathlib import PurePosixPath
 
 from registry.core.model import EventSchema, SchemaRef
 from registry.sources.files import SchemaLoadError
+from registry.sources.validity import invalidity
 
 
 @dataclass(frozen=True)
 class LoadFailure:
-    """A file under the schema root that is not a usable schema."""
+    """A file under the schema root that is not a usable schema: why (`error`), and any further
+    problems of the same file (`others`: an invalid schema may break its metaschema in several
+    places). `ref` is the version the file declares, when it was read but is not a valid
+    schema: rules about versions can then name it, though its body goes no further."""
 
     rel_path: PurePosixPath
     error: SchemaLoadError
+    others: tuple[SchemaLoadError, ...] = ()
+    ref: SchemaRef | None = None
+
+    @property
+    def errors(self) -> tuple[SchemaLoadError, ...]:
+        return (self.error, *self.others)
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Every schema version in a tree, grouped by `$id` and ordered by version.
 
-    `root` is how paths are shown to people (a folder, or `REV:folder` for git).
+    `root` is how paths are shown to people (a folder, or `REV:folder` for git). Validity is
+    decided here, once: a body that is not a valid schema of its dialect is moved from
+    `schemas` to `failures` with its metaschema findings, so every stage that reads `schemas`
+    (references, lint's rules, compat, governance, publish, docs) holds valid schemas only.
     """
 
     root: str
     schemas: tuple[EventSchema, ...]
     failures: tuple[LoadFailure, ...] = ()
+
+    def __post_init__(self) -> None:
+        valid: list[EventSchema] = []
+        invalid: list[LoadFailure] = []
+        for schema in self.schemas:
+            problems = invalidity(schema)
+            if problems:
+                failure = LoadFailure(schema.rel_path, problems[0], problems[1:], schema.ref)
+                invalid.append(failure)
+            else:
+                valid.append(schema)
+        if invalid:  # frozen: the fields are set once, here, before anyone reads them
+            object.__setattr__(self, "schemas", tuple(valid))
+            object.__setattr__(self, "failures", (*self.failures, *invalid))
 
     def display_path(self, rel_path: PurePosixPath) -> str:
         """The path of a file as a person would type it."""
@@ -43,6 +71,11 @@ class Snapshot:
             if ref is not None and ref not in found:
                 found[ref] = schema
         return found
+
+    @cached_property
+    def unusable(self) -> dict[SchemaRef, LoadFailure]:
+        """The versions declared by files that were read but are not valid schemas."""
+        return {f.ref: f for f in self.failures if f.ref is not None}
 
     @cached_property
     def by_id(self) -> dict[str, tuple[EventSchema, ...]]:

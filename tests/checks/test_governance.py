@@ -150,6 +150,32 @@ def test_an_invalid_new_version_is_left_to_lint_and_an_invalid_published_one_is_
     assert "`metaschema`" in capsys.readouterr().out
 
 
+def test_a_published_version_that_was_no_schema_does_not_stop_the_other_files(
+    chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As iglu-central's site_search 1-0-0 was released: `properties` holding keywords."""
+    repo = chdir_repo
+    invoice = (GOVERNANCE / "invoice-1.0.0.yaml").read_text()
+    slip = invoice.replace("properties:\n  amount:", "properties:\n  type: object\n  amount:")
+    repo.write("schemas/billing/invoice/1.0.0.yaml", slip)
+    repo = published(repo, "checkout-1.0.0.yaml")
+    repo.write("schemas/billing/invoice/1.0.0.yaml", invoice)  # the published slip, repaired
+    place(repo, "checkout-1.0.0-modified.yaml")  # and a real edit of a published version
+
+    code, report = check(repo, capsys)
+
+    assert code == 1
+    assert rules(report) == ["version-immutable"]
+    assert report["findings"][0]["path"] == "schemas/shop/checkout/1.0.0.yaml"
+    code = main(["review", "--format", "json"])
+    review = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert {v["id"].rsplit("/", 1)[1]: v["new_event"] for v in review["versions"]} == {
+        "checkout": False,
+        "invoice": False,
+    }
+
+
 def test_renaming_a_version_file_to_the_next_version_is_a_deletion_with_a_hint(
     chdir_repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:

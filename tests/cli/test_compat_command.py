@@ -115,5 +115,5 @@ def test_an_invalid_schema_is_refused_with_its_file_and_pointer(
     for argv in (["compat", str(OLD), str(invalid)], ["compat", str(invalid), str(OLD)]):
         assert main(argv) == 1
         err = capsys.readouterr().err
-        assert err.startswith(f"error: {invalid}: [metaschema]")
+        assert err.startswith(f"error: {invalid}:5: [metaschema]")
         assert "/properties/count/multipleOf" in err and "Traceback" not in err

@@ -320,6 +320,27 @@ def test_a_strict_build_fails_on_an_example_its_schema_rejects(
     assert "examples[1] does not validate against its schema" in caplog.text
 
 
+def test_a_strict_build_of_a_tree_with_a_non_schema_names_the_file_and_line_not_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    tree = copy_tree("good", tmp_path / "tree")
+    broken = tree / "schemas/shop/checkout/2.0.0.yaml"
+    text = broken.read_text()
+    broken.write_text(text.replace("properties:\n", "properties:\n  note: string\n", 1))
+    line = text.splitlines().index("properties:") + 2
+    with pytest.raises(Abort, match="Aborted with a BuildError"):
+        build(tree / "mkdocs.yml", tmp_path / "site")
+    [error] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    first, *findings = error.splitlines()
+    assert first.startswith("telemetry-registry: 1 schema file cannot be read as a schema")
+    assert findings == [
+        f"{broken}:{line}: [metaschema] `properties/note` must be a "
+        "schema (a mapping), not the string 'string' (2020-12 metaschema: 'string' is not of "
+        "type 'object', 'boolean'); did you mean `note: {type: string}`?"
+    ]
+    assert "Traceback" not in caplog.text
+
+
 def test_a_build_outside_git_has_no_history_and_writes_nothing_into_the_tree(
     tmp_path: Path,
 ) -> None:

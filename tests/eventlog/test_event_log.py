@@ -216,6 +216,29 @@ def test_schemas_that_cannot_be_used_are_refused(
     assert len(log.schemas) == 0
 
 
+@pytest.mark.parametrize(
+    ("slip", "path"),
+    [
+        ({"properties": {"note": "string"}}, ["properties", "note"]),
+        ({"properties": {"other": None}}, ["properties", "other"]),
+        ({"properties": ["note"]}, ["properties"]),
+        ({"additionalProperties": "no"}, ["additionalProperties"]),
+        ({"properties": {"n": {"type": "array", "items": "string"}}}, ["properties", "n", "items"]),
+        ({"$schema": "http://json-schema.org/draft-04/schema#", "items": {"$ref": 5}}, None),
+    ],
+)
+def test_a_body_that_is_no_schema_raises_schema_error_with_its_place(
+    slip: dict[str, Any], path: list[str] | None
+) -> None:
+    body = {"$id": "https://events.example.org/schemas/test/slip", "version": 1, **slip}
+    log = EventLog()
+    with pytest.raises(jsonschema.SchemaError) as raised:
+        log.register_schema(body)
+    expected = path if path is not None else ["items", "$ref"]
+    assert list(raised.value.path) == expected
+    assert len(log.schemas) == 0
+
+
 def test_registering_a_version_twice_is_an_error_and_the_first_stands(eventlog: EventLog) -> None:
     changed = load("basic-1.yaml")
     changed["required"] = []

@@ -372,3 +372,35 @@ def test_a_registry_schema_the_eventlog_cannot_use_is_refused_with_the_reason(
     damaged = "$id" in change or "version" in change  # the file is not what the index says
     assert raised.value.hint.startswith("Republish" if damaged else "Fix the schema")
     assert lines.written == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"properties": {"note": "string"}}, "(at /properties/note)"),
+        ({"additionalProperties": "no"}, "(at /additionalProperties)"),
+        ({"properties": {"total": {"$ref": 5}}}, "(at /properties/total/$ref)"),
+    ],
+)
+def test_a_registry_schema_that_is_no_schema_is_unavailable_with_its_pointer(
+    remote_log: EventLog, served: Loopback, change: dict[str, Any], reason: str
+) -> None:
+    registry = served.root / "schemas"
+    body = json.loads((registry / "shop/checkout/1.json").read_text())
+    republish(registry, "shop/checkout/1.json", {**body, **change})
+    with pytest.raises(SchemaUnavailable) as raised:
+        remote_log.record_event(CHECKOUT, 1, {"total": 1})
+    assert raised.value.reason.startswith("it is not a valid JSON Schema: ")
+    assert raised.value.reason.endswith(reason)
+
+
+def test_a_referenced_registry_schema_that_is_no_schema_is_named_in_the_reason(
+    remote_log: EventLog, served: Loopback
+) -> None:
+    registry = served.root / "schemas"
+    body = json.loads((registry / "shop/address/1.json").read_text())
+    republish(registry, "shop/address/1.json", {**body, "properties": {"city": "string"}})
+    with pytest.raises(SchemaUnavailable) as raised:
+        remote_log.record_event(CHECKOUT, 2, ORDER)
+    assert f"{ADDRESS}, which it references: 'string' is not of type" in raised.value.reason
+    assert raised.value.reason.endswith("(at /properties/city)")

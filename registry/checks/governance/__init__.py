@@ -96,8 +96,11 @@ def _deleted(
         ),
         None,
     )
-    unreadable = {failure.rel_path for failure in head.failures}
-    if old.rel_path in unreadable:
+    unreadable = {failure.rel_path: failure for failure in head.failures}
+    if old.rel_path in unreadable and unreadable[old.rel_path].ref is not None:
+        why = "its file is no longer a valid schema (see the file's lint findings)"
+        hint = "fix the file so that it is the published version again"
+    elif old.rel_path in unreadable:
         why = "its file no longer loads (see the file's lint finding)"
         hint = "fix the file so that it loads as the published version again"
     elif renamed_to is not None:

@@ -26,7 +26,6 @@ from registry.checks.governance.versions import (
     satisfies,
 )
 from registry.core.config import Settings
-from registry.core.dialects import UnknownDialect, dialect_of, metaschema_errors
 from registry.core.model import EventSchema, Finding, SchemaRef, VersionStyle
 from registry.core.refs import build_registry
 from registry.sources.snapshot import Snapshot
@@ -51,14 +50,11 @@ class Assessor:
 
     def compare(
         self, old: EventSchema, new: EventSchema, policy: str, *, published: bool = False
-    ) -> PairVerdict | None:
+    ) -> PairVerdict:
         """Diff two versions; `published` when `old` is read from the base, not the head.
 
-        None when either is not a valid schema: there is nothing sound to compare (lint
-        reports why).
+        Both are valid schemas: a snapshot holds no other (lint reports the others).
         """
-        if not (_valid(old) and _valid(new)):
-            return None
         changes = tuple(
             compat.diff(
                 old.body,
@@ -77,18 +73,16 @@ class Assessor:
     ) -> Assessment:
         event = self.settings.for_event(ref.id)
         comparison = self.compare(old, new, event.policy, published=True)
-        kind = compat.required_bump(comparison.changes) if comparison else "major"
+        kind = compat.required_bump(comparison.changes)
         path = head.display_path(new.rel_path)
-        if comparison is not None and kind in ("none", "patch"):
+        if kind in ("none", "patch"):
             return Assessment(
                 ref, Status.ANNOTATED, path, new, old, event.compatibility, (comparison,)
             )
-        changes = comparison.changes if comparison else ()
+        changes = comparison.changes
         pointer = changes[0].path if changes else ""
         what = "; ".join(change.description for change in changes[:3])
         more = len(changes) - 3
-        if comparison is None:
-            what = "it is no longer a valid schema (see its lint findings)"
         problem = finding(
             self.settings,
             "version-immutable",
@@ -105,7 +99,7 @@ class Assessor:
             new,
             old,
             event.compatibility,
-            (comparison,) if comparison else (),
+            (comparison,),
             findings=present(problem),
         )
 
@@ -130,6 +124,31 @@ class Assessor:
                 )
             )
         predecessor = earlier[-1] if earlier else None
+        invalid = [r.version for r in head.unusable if r.id == ref.id and r.version < ref.version]
+        before = predecessor.version if predecessor else None
+        if invalid and (before is None or before < max(invalid)):
+            # the version it follows is not a schema: there is nothing sound to compare with
+            findings.append(
+                finding(
+                    self.settings,
+                    "bump-matches-change",
+                    f"the bump of {ref.version} cannot be checked: version {max(invalid)} "
+                    "is not a valid schema",
+                    path,
+                    schema.line_of("/version"),
+                    pointer="/version",
+                    hint=f"fix version {max(invalid)} (`telemetry-registry lint` shows how)",
+                )
+            )
+            return Assessment(
+                ref,
+                Status.ADDED,
+                path,
+                schema,
+                None,
+                event.compatibility,
+                findings=present(*findings),
+            )
         findings.append(self._skip(schema, predecessor, path))
         if predecessor is None:
             return Assessment(
@@ -141,36 +160,12 @@ class Assessor:
                 event.compatibility,
                 bump="first",
                 findings=present(*findings),
-                new_event=not published,
+                new_event=not published and not any(r.id == ref.id for r in base.unusable),
             )
         compared = [predecessor]
         if event.compatibility.transitive:
             compared += reversed(line_since_break(earlier, ref.version)[:-1])
         comparisons = [self.compare(other, schema, event.policy) for other in compared]
-        if not _valid(schema):  # lint reports the schema itself; no bump to judge
-            return Assessment(
-                ref,
-                Status.ADDED,
-                path,
-                schema,
-                predecessor,
-                event.compatibility,
-                findings=present(*findings),
-            )
-        for other, comparison in zip(compared, comparisons, strict=True):
-            if comparison is None:
-                findings.append(
-                    finding(
-                        self.settings,
-                        "bump-matches-change",
-                        f"the bump of {ref.version} cannot be checked: version {other.version} "
-                        "is not a valid schema",
-                        path,
-                        schema.line_of("/version"),
-                        pointer="/version",
-                        hint=f"fix version {other.version} (`telemetry-registry lint` shows how)",
-                    )
-                )
         assessment = Assessment(
             ref,
             Status.ADDED,
@@ -178,8 +173,7 @@ class Assessor:
             schema,
             predecessor,
             event.compatibility,
-            # the predecessor's comparison comes first, or there is none to judge by
-            tuple(c for c in comparisons if c is not None) if comparisons[0] else (),
+            tuple(comparisons),  # the predecessor's comparison first
         )
         bump = bump_between(predecessor, schema)
         required = self._required(assessment)
@@ -270,12 +264,3 @@ class Assessor:
                 schema.line_of("/" + BREAKING_KEY),
                 pointer="/" + BREAKING_KEY,
             )
-
-
-def _valid(schema: EventSchema) -> bool:
-    """Whether a schema is valid against its draft's metaschema (the engine's precondition)."""
-    try:
-        dialect = dialect_of(schema.body)
-    except UnknownDialect:
-        return False
-    return next(metaschema_errors(dialect, schema.body), None) is None

@@ -3,7 +3,9 @@
 Each rule has a stable id, a one-line summary (listed by `telemetry-registry rules`) and a
 default severity that the configuration may change: the catalogue is `rules`. The checks
 (`checks` per file, `tree` across files) return Problems; `lint` turns them into Findings with
-the file, line and severity, so every problem in every file is reported in one run.
+the file, line and severity, so every problem in every file is reported in one run. Files that
+are not valid schemas come from the snapshot as failures with their findings (`parse-error`,
+`metaschema`, ...); the checks run on the valid schemas only.
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ def lint(
                 )
             )
 
-    for failure in snapshot.failures:
-        error = failure.error
+    for failure in snapshot.failures:  # unreadable files, and bodies that are no schema
+        lines = {error.pointer: error.line for error in failure.errors}
         report(
             failure.rel_path,
-            [Problem(error.rule, error.message, hint=error.hint)],
-            lambda _pointer, line=error.line: line,
+            [Problem(e.rule, e.message, e.pointer, e.hint) for e in failure.errors],
+            lines.get,
         )
     for schema in snapshot.schemas:
         if wanted is not None and schema.rel_path not in wanted:

@@ -1,5 +1,8 @@
 """Lint's checks: each looks at one schema file and returns the Problems it finds.
 
+They see valid schemas only: whether a body is a schema at all (`dialect-known`, `metaschema`)
+is decided when the Snapshot is built (`registry.sources.validity`).
+
 A Problem names its rule (from `registry.checks.lint.rules`) and where in the body it is;
 `registry.checks.lint.lint` attaches the file, line and configured severity.
 """
@@ -18,7 +21,6 @@ import referencing.exceptions
 
 from registry.core import ids
 from registry.core.config import Settings
-from registry.core.dialects import UnknownDialect, dialect_of, metaschema_errors
 from registry.core.model import EventSchema, Version, VersionError, pointer_join
 from registry.core.refs import ReferenceOutsideRegistry, resource_of
 from registry.core.walk import subschemas
@@ -46,17 +48,6 @@ class Context:
 
 
 Check = Callable[[EventSchema, "Context"], Iterator[Problem]]
-
-
-def check_dialect(schema: EventSchema, context: Context) -> Iterator[Problem]:
-    try:
-        dialect = dialect_of(schema.body)
-    except UnknownDialect as error:
-        yield Problem("dialect-known", str(error), "/$schema")
-        return
-    for invalid in metaschema_errors(dialect, schema.body):
-        pointer = "".join(pointer_join("", part) for part in invalid.absolute_path)
-        yield Problem("metaschema", f"{invalid.message} (draft {dialect.name})", pointer)
 
 
 def check_id(schema: EventSchema, context: Context) -> Iterator[Problem]:
@@ -265,7 +256,6 @@ def _root_cause(error: BaseException) -> BaseException:
 
 
 CHECKS: tuple[Check, ...] = (
-    check_dialect,
     check_id,
     check_version,
     check_documented,
