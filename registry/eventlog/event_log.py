@@ -98,7 +98,13 @@ class EventLog(EventLogTraits, EventHooks):
         self._max_depth = change["new"]
 
     @observe(
-        "registry_url", "registry_cache_dir", "registry_offline", "registry_ttl", "registry_timeout"
+        "registry_url",
+        "registry_cache_dir",
+        "registry_offline",
+        "registry_ttl",
+        "registry_timeout",
+        "registry_max_schema_bytes",
+        "registry_max_index_bytes",
     )
     def _registry_changed(self, change: Mapping[str, Any]) -> None:
         if hasattr(self, "_remote"):
@@ -122,6 +128,8 @@ class EventLog(EventLogTraits, EventHooks):
                 ttl=self.registry_ttl,
                 timeout=self.registry_timeout,
                 offline=self.registry_offline,
+                max_schema_bytes=self.registry_max_schema_bytes,
+                max_index_bytes=self.registry_max_index_bytes,
             )
         except ValueError as error:
             raise TraitError(f"registry_url: {error}") from None
