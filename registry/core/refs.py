@@ -291,14 +291,24 @@ def event_validator_for(
     return EventValidator(_compiled_validator(schema, pool, base_url), reference, references)
 
 
+_REFERENCE_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+"""Each names a document to resolve at validation; every one must be known beforehand."""
+
+
 def _check_references(schema: EventSchema, references: referencing.Registry[Any]) -> None:
     root = resource_of(schema.body)
     stack = [(root, references.resolver_with_root(root))]
     while stack:
         resource, resolver = stack.pop()
         contents = resource.contents
-        ref = contents.get("$ref") if isinstance(contents, Mapping) else None
-        if isinstance(ref, str):
+        refs = (
+            [contents.get(key) for key in _REFERENCE_KEYWORDS]
+            if isinstance(contents, Mapping)
+            else []
+        )
+        for ref in refs:
+            if not isinstance(ref, str):
+                continue
             try:
                 resolver.lookup(ref)
             except referencing.exceptions.Unresolvable as error:
