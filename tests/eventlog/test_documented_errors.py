@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import jsonschema
@@ -62,10 +63,11 @@ def test_record_event_and_emit_fail_only_with_documented_types(
     )
     log.register_schema(FLAT_SCHEMA)
     log.register_schema(TREE_SCHEMA)
-    for call in (
+    calls: list[Callable[[], object]] = [
         lambda: log.record_event(schema_id, version, event),
         lambda: log.emit(schema_id=schema_id, data=event),
-    ):
+    ]
+    for call in calls:
         try:
             call()
         except Exception as error:
