@@ -22,6 +22,8 @@ DEFAULT_MAX_DEPTH = 100
 """Levels of objects and arrays, the event itself being the first: far beyond real events,
 far below what exhausts a stack."""
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (Mapping, list, tuple)
 _SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 _REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
 
@@ -30,23 +32,27 @@ def deeper_than(event: Any, limit: int) -> bool:
     """Whether `event` nests objects and arrays more than `limit` levels (a cycle always does).
 
     Level by level, each container once per level, so a value shared many times (`[x, x]`
-    nested) costs its distinct containers, not its paths.
+    nested) costs its distinct containers, not its paths. Scalars are passed over by their
+    exact type first: most values of most events are scalars.
     """
     level: list[Any] = [event]
     depth = 1
     while True:
-        found: dict[int, Any] = {}
-        for node in level:
-            values = node.values() if isinstance(node, Mapping) else node
-            for value in values:
-                if isinstance(value, (Mapping, list, tuple)):
-                    found[id(value)] = value
-        if not found:
+        values = [
+            value
+            for node in level
+            for value in (node.values() if isinstance(node, Mapping) else node)
+            if type(value) not in _SCALARS
+        ]
+        if not values:
+            return False
+        containers = {id(value): value for value in values if isinstance(value, _CONTAINERS)}
+        if not containers:
             return False
         depth += 1
         if depth > limit:
             return True
-        level = list(found.values())
+        level = list(containers.values())
 
 
 def depth_bound(schema: JSON) -> int | None:
