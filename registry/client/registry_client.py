@@ -18,7 +18,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +40,8 @@ from registry.client.transport import FetchError, FolderSource, HttpSource, Sour
 from registry.core.ids import below, split_version_uri
 from registry.core.index import (
     INDEX_FILE,
+    MAX_INDEX_BYTES,
+    MAX_SCHEMA_BYTES,
     IndexFormatError,
     RegistryIndex,
     VersionEntry,
@@ -58,11 +60,13 @@ class RegistryClient:
     """Resolve schemas by `$id` from a registry served at `url` (http(s)://, file:// or a folder).
 
     `ttl` is how long (seconds) a fetched index is used before it is revalidated; `timeout`
-    bounds each HTTP attempt and `retries` more attempts follow a transient failure, with
-    `backoff` seconds doubling between them. `offline=True` never uses the network: it reads
-    the cache (and a local folder, which needs no network). The cache
+    is the deadline of each HTTP attempt (connect, headers and body together, however slowly
+    the server sends), and `retries` more attempts follow a transient failure, with `backoff`
+    seconds doubling between them. A schema file larger than `max_schema_bytes`, or an index
+    larger than `max_index_bytes`, is refused before it is parsed. `offline=True` never uses
+    the network: it reads the cache (and a local folder, which needs no network). The cache
     lives in `cache_dir`, else `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder.
-    One client may be shared between threads.
+    One client may be shared between threads. Every error it raises is a `ClientError`.
     """
 
     def __init__(
@@ -75,9 +79,15 @@ class RegistryClient:
         retries: int = 2,
         backoff: float = 0.25,
         offline: bool = False,
+        max_schema_bytes: int = MAX_SCHEMA_BYTES,
+        max_index_bytes: int = MAX_INDEX_BYTES,
     ) -> None:
         if timeout <= 0 or retries < 0 or ttl < 0 or backoff < 0:
             raise ValueError("timeout must be positive; ttl, retries and backoff not negative")
+        if max_schema_bytes <= 0 or max_index_bytes <= 0:
+            raise ValueError("max_schema_bytes and max_index_bytes must be positive")
+        self.max_schema_bytes = max_schema_bytes
+        self.max_index_bytes = max_index_bytes
         self._source = source_for(url, timeout=timeout, retries=retries, backoff=backoff)
         self.url = self._source.location("")
         self.ttl = ttl
@@ -102,7 +112,7 @@ class RegistryClient:
         with self._index_lock:
             if self._index is not None and time.monotonic() - self._index_checked < self.ttl:
                 return self._index
-            index = self._fetch_mutable(INDEX_FILE, _parse_index)
+            index = self._fetch_mutable(INDEX_FILE, _parse_index, self.max_index_bytes)
             self._index, self._index_checked = index, time.monotonic()
             return index
 
@@ -112,6 +122,13 @@ class RegistryClient:
         `schema_id` is an event's `$id`, or a version URI `<$id>/<version>.json`.
         """
         return copy.deepcopy(self._body(schema_id, version))
+
+    def body(self, schema_id: str, version: VersionLike | None = None) -> Mapping[str, JSON]:
+        """As `get`, but the one parsed body this client keeps: read it, never change it.
+
+        A schema is parsed once and shared; a large one costs its size once, not per lookup.
+        """
+        return self._body(schema_id, version)
 
     def validator(self, schema_id: str, version: VersionLike | None = None) -> Validator:
         """A validator for one version whose `$ref`s resolve through this registry only."""
@@ -193,7 +210,7 @@ class RegistryClient:
         return body
 
     def _load_schema(self, path: str, sha256: str) -> dict[str, JSON]:
-        url = self._source.location(path)
+        url = self._location(path)
         if self._cache is not None:
             cached = self._cache.load(url)
             if cached is not None and sha256_hex(cached.body) == sha256:
@@ -204,7 +221,7 @@ class RegistryClient:
         if self.offline and self._cache is not None:
             raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
         try:
-            response = self._source.fetch(path)
+            response = self._source.fetch(path, limit=self.max_schema_bytes)
         except FetchError as error:
             raise RegistryUnavailable(error.location, error.reason) from None
         if response.body is None:
@@ -217,9 +234,16 @@ class RegistryClient:
             self._cache.store(CacheEntry(url, response.body, time.time(), response.etag))
         return body
 
-    def _fetch_mutable(self, path: str, parse: Callable[[bytes, str], T]) -> T:
+    def _location(self, path: str) -> str:
+        """The URL of an index path; a path that would leave the registry is a bad index."""
+        try:
+            return self._source.location(path)
+        except FetchError as error:
+            raise InvalidResponse(self._source.location(INDEX_FILE), error.reason) from None
+
+    def _fetch_mutable(self, path: str, parse: Callable[[bytes, str], T], limit: int) -> T:
         """A file that may change (the index): cached for `ttl`, then revalidated."""
-        url = self._source.location(path)
+        url = self._location(path)
         cached, value = self._cached(url, parse)
         if cached is not None and (self.offline or time.time() - cached.checked_at < self.ttl):
             assert value is not None
@@ -231,6 +255,7 @@ class RegistryClient:
                 path,
                 etag=cached.etag if cached else None,
                 last_modified=cached.last_modified if cached else None,
+                limit=limit,
             )
         except FetchError as error:
             if error.missing or cached is None or value is None:

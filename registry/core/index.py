@@ -50,6 +50,12 @@ def canonical_json(value: JSON) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+MAX_SCHEMA_BYTES = 8 * 1024 * 1024
+"""The default limit of one schema file a reader fetches: hundreds of times a real schema."""
+MAX_INDEX_BYTES = 64 * 1024 * 1024
+"""The default limit of `index.json` a reader fetches: a registry of about 100,000 events."""
+
+
 def disk_path(url_path: str) -> PurePosixPath:
     """Where a static host looks for an index path: each segment percent-decoded."""
     return PurePosixPath(*(unquote(segment) for segment in url_path.split("/")))

@@ -25,6 +25,7 @@ from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore
 
 from registry.core.dialects import compiled_class, dialect_or_default
 from registry.core.ids import version_uri, within
+from registry.core.matching import linear_validator_class
 from registry.core.model import JSON, EventSchema
 from registry.errors import RegistryError
 
@@ -125,9 +126,15 @@ def resource_of(body: Mapping[str, JSON]) -> referencing.Resource[Any]:
 
 
 def validator_for(
-    body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
+    body: Mapping[str, JSON],
+    registry: referencing.Registry[Any] | None = None,
+    *,
+    linear_patterns: bool = False,
 ) -> Validator:
     """A validator for one schema body, resolving `$ref`s only through `registry`.
+
+    `linear_patterns` matches `pattern`s with the runtime's bounded engine (`core.matching`)
+    instead of Python's backtracking `re`: for validating untrusted events.
 
     jsonschema adds the drafts' metaschemas to the registry each time a validator is built,
     which costs time proportional to the registry; the combination is made once per registry.
@@ -137,14 +144,15 @@ def validator_for(
     """
     if registry is None:
         registry = _NO_REFERENCES
-    key = (id(body), id(registry))
+    key = (id(body), id(registry), linear_patterns)
     stamp = (body.get("$schema"), body.get("$id"), body.get("id"))
     known = _VALIDATORS.get(key)
     if known is not None and known[0] is body and known[1] is registry and known[2] == stamp:
         return known[3]
     dialect = dialect_or_default(body)
+    cls = linear_validator_class(dialect.validator) if linear_patterns else dialect.validator
     resolver = _with_metaschemas(registry).resolver_with_root(resource_of(body))
-    validator: Validator = dialect.validator(
+    validator: Validator = cls(
         body,
         registry=registry,
         _resolver=resolver,  # type: ignore[call-arg]
@@ -162,7 +170,7 @@ _NO_REFERENCES: referencing.Registry[Any] = referencing.Registry(
 """The registry of a schema that may reference nothing but itself (immutable, so shared)."""
 _VALIDATORS_KEPT = 512
 _VALIDATORS: dict[
-    tuple[int, int],
+    tuple[int, int, bool],
     tuple[Mapping[str, JSON], referencing.Registry[Any], tuple[JSON, ...], Validator],
 ] = {}
 """Validators by the identities of their body and registry, which each entry keeps alive."""
@@ -205,8 +213,10 @@ class EventValidator:
 
     A compiled validator (jsonschema-rs) answers whether an event is valid. When it says no,
     jsonschema, the reference, decides and explains: its best-match error is raised, the same
-    one `jsonschema.validate` raises. Where the two disagree on a rejection (regular expression
-    dialects differ at the edges), the reference wins and the event is accepted. A schema the
+    one `jsonschema.validate` raises. The reference matches `pattern`s with jsonschema-rs's
+    own engine (`core.matching`), never with a backtracking one, so the two read patterns
+    alike (as ECMA-262) and explaining costs about what validating does. Where they still
+    disagree on a rejection, the reference wins and the event is accepted. A schema the
     compiled validator cannot build is validated by the reference alone.
     """
 
@@ -225,11 +235,18 @@ class EventValidator:
 
     def validate(self, instance: Any) -> None:
         """Return if `instance` is valid; raise `jsonschema.ValidationError` if not."""
+        if not self.accepts(instance):
+            self.explain(instance)
+
+    def accepts(self, instance: Any) -> bool:
+        """The quick answer: True when the instance is certainly valid."""
         try:
-            if self._is_valid(instance):
-                return
+            return self._is_valid(instance)
         except ValueError:
-            pass  # a value JSON cannot hold (a datetime, a non-string key): let jsonschema judge
+            return False  # a value JSON cannot hold (a datetime, a non-string key): explain
+
+    def explain(self, instance: Any) -> None:
+        """Raise jsonschema's best-match error for `instance`; return if it finds none."""
         error = best_match(self.reference.iter_errors(instance))
         if error is not None:
             raise error
@@ -270,8 +287,12 @@ def event_validator_for(
     pool = [*others, schema]
     references = build_registry(pool, base_url=base_url)
     _check_references(schema, references)
-    reference = validator_for(schema.body, references)
+    reference = validator_for(schema.body, references, linear_patterns=True)
     return EventValidator(_compiled_validator(schema, pool, base_url), reference, references)
+
+
+_REFERENCE_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
+"""Each names a document to resolve at validation; every one must be known beforehand."""
 
 
 def _check_references(schema: EventSchema, references: referencing.Registry[Any]) -> None:
@@ -280,8 +301,14 @@ def _check_references(schema: EventSchema, references: referencing.Registry[Any]
     while stack:
         resource, resolver = stack.pop()
         contents = resource.contents
-        ref = contents.get("$ref") if isinstance(contents, Mapping) else None
-        if isinstance(ref, str):
+        refs = (
+            [contents.get(key) for key in _REFERENCE_KEYWORDS]
+            if isinstance(contents, Mapping)
+            else []
+        )
+        for ref in refs:
+            if not isinstance(ref, str):
+                continue
             try:
                 resolver.lookup(ref)
             except referencing.exceptions.Unresolvable as error:

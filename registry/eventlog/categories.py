@@ -19,7 +19,6 @@ categories at all records events unchanged, as before categories existed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import referencing
 
 from registry.core.dialects import dialect_or_default
+from registry.core.matching import search
 from registry.core.model import JSON
 from registry.core.refs import build_registry, resource_of
 from registry.core.walk import below, in_place, subschemas
@@ -137,7 +137,7 @@ class Shape:
             patterns = node.get("patternProperties")
             if isinstance(patterns, Mapping):
                 for pattern, schema in patterns.items():
-                    if self.redactor.pattern(pattern).search(key):
+                    if search(pattern, key):
                         matched = True
                         parts.append((schema, resolver))
             additional = node.get("additionalProperties")
@@ -196,7 +196,6 @@ class Redactor:
         self._specification = dialect_or_default(body).specification
         resolver = (registry or build_registry(())).resolver_with_root(resource_of(body))
         self._shapes: dict[frozenset[int], Shape] = {}
-        self._patterns: dict[str, re.Pattern[str]] = {}
         self.root = self.shape([(body, resolver)])
         self.uses_categories = self.root.declares_below
 
@@ -217,12 +216,6 @@ class Redactor:
         if shape is None:
             shape = self._shapes.setdefault(key, Shape(self, located))
         return shape
-
-    def pattern(self, pattern: str) -> re.Pattern[str]:
-        compiled = self._patterns.get(pattern)
-        if compiled is None:
-            compiled = self._patterns.setdefault(pattern, re.compile(pattern))
-        return compiled
 
     def _expand(self, parts: list[_Located]) -> list[_Located]:
         """The subschemas that apply together: each part, its `$ref` targets and combinators."""

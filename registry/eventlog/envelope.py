@@ -123,7 +123,14 @@ def envelope(
 
 
 def to_line(wrapped: Mapping[str, Any]) -> str:
-    """One compact JSON object; ValueError for NaN or infinity, TypeError for non-JSON values."""
-    if _encode_chunks is None:  # pragma: no cover - Python built without the C accelerator
-        return _ENCODER.encode(wrapped)
-    return "".join(_encode_chunks(wrapped, 0))
+    """One compact JSON object; ValueError for NaN or infinity, TypeError for non-JSON values.
+
+    An event too deep for the encoder (which recording refuses before it gets here) is a
+    ValueError too, like the other values JSON cannot hold.
+    """
+    try:
+        if _encode_chunks is None:  # pragma: no cover - Python built without the C accelerator
+            return _ENCODER.encode(wrapped)
+        return "".join(_encode_chunks(wrapped, 0))
+    except RecursionError:
+        raise ValueError("the event is nested too deeply to be written as JSON") from None

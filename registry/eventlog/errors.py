@@ -9,6 +9,8 @@ This module imports no HTTP code: the errors of remote schemas exist without a r
 
 from __future__ import annotations
 
+from jsonschema.exceptions import ValidationError
+
 from registry.core.model import SchemaRef
 from registry.errors import RegistryError
 
@@ -18,6 +20,37 @@ class EventLogError(RegistryError):
 
     def __str__(self) -> str:
         return f"{self.message}; {self.hint}" if self.hint else self.message
+
+
+class InvalidEvent(EventLogError, ValidationError):
+    """An event the EventLog refuses to record; still a `jsonschema.ValidationError`.
+
+    Applications written for jupyter_telemetry catch `jsonschema.ValidationError` for an
+    invalid event; every refusal of an event's content is one, so that one `except` holds.
+    Subclasses say which rule the event broke (`validator`) and carry its data. Neither the
+    schema nor the event is part of `str()`: an event may be huge or nested deeply.
+    """
+
+    def __init__(self, message: str, hint: str, *, keyword: str) -> None:
+        EventLogError.__init__(self, message, hint)
+        self.validator = keyword
+
+
+class EventTooDeep(InvalidEvent):
+    """An event nested deeper than `limit` (or cyclic); refused before anything walks it.
+
+    Validators, the JSON encoder and copies all descend recursively; the limit keeps every
+    one of them far from the end of its stack.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        InvalidEvent.__init__(
+            self,
+            f"the event is nested more than {limit} levels deep (or refers to itself)",
+            "flatten the event, or raise the EventLog's max_event_depth",
+            keyword="max_event_depth",
+        )
 
 
 class SchemaNotRegistered(ValueError, EventLogError):

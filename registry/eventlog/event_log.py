@@ -39,6 +39,7 @@ from registry.eventlog.schematable import (
     Registered,
     SchemaTable,
     as_event,
+    check_depth,
     checked_event,
     parse_version,
 )
@@ -71,6 +72,7 @@ class EventLog(EventLogTraits, EventHooks):
         self.log.propagate = False
         self._records = RecordFactory(LOGGER_NAME)
         super().__init__(**kwargs)
+        self._max_depth: int = self.max_event_depth
         self._attach(self.handlers)
         self._policies = _policies(self.allowed_schemas)
         self._remote = self._make_remote()
@@ -91,8 +93,18 @@ class EventLog(EventLogTraits, EventHooks):
     def _allowed_schemas_changed(self, change: Mapping[str, Any]) -> None:
         self._policies = _policies(change["new"])
 
+    @observe("max_event_depth")
+    def _max_depth_changed(self, change: Mapping[str, Any]) -> None:
+        self._max_depth = change["new"]
+
     @observe(
-        "registry_url", "registry_cache_dir", "registry_offline", "registry_ttl", "registry_timeout"
+        "registry_url",
+        "registry_cache_dir",
+        "registry_offline",
+        "registry_ttl",
+        "registry_timeout",
+        "registry_max_schema_bytes",
+        "registry_max_index_bytes",
     )
     def _registry_changed(self, change: Mapping[str, Any]) -> None:
         if hasattr(self, "_remote"):
@@ -116,6 +128,8 @@ class EventLog(EventLogTraits, EventHooks):
                 ttl=self.registry_ttl,
                 timeout=self.registry_timeout,
                 offline=self.registry_offline,
+                max_schema_bytes=self.registry_max_schema_bytes,
+                max_index_bytes=self.registry_max_index_bytes,
             )
         except ValueError as error:
             raise TraitError(f"registry_url: {error}") from None
@@ -214,7 +228,7 @@ class EventLog(EventLogTraits, EventHooks):
         entry = self._store.named(schema_name, version, self._remote)
         if hooks is not None:
             return self._record_hooked(hooks, schema_name, entry, policy, event, timestamp_override)
-        event = checked_event(entry, policy, event)
+        event = checked_event(entry, policy, event, self._max_depth)
         return self._write(schema_name, entry, event, timestamp_override)
 
     def emit(
@@ -238,7 +252,8 @@ class EventLog(EventLogTraits, EventHooks):
         entry = self._store.latest(schema_id, self._remote)
         if hooks is not None:
             return self._record_hooked(hooks, schema_id, entry, policy, data, timestamp_override)
-        return self._write(schema_id, entry, checked_event(entry, policy, data), timestamp_override)
+        checked = checked_event(entry, policy, data, self._max_depth)
+        return self._write(schema_id, entry, checked, timestamp_override)
 
     def _record_hooked(
         self,
@@ -253,11 +268,12 @@ class EventLog(EventLogTraits, EventHooks):
         original = as_event(event)
         modifiers = hooks.modifiers_for(schema_id)
         if modifiers:
+            check_depth(original, self._max_depth)  # modifiers are given a deep copy
             try:
                 event = apply_modifiers(modifiers, schema_id, original)
             except ModifierFailed:
                 return None
-        recorded = checked_event(entry, policy, event)
+        recorded = checked_event(entry, policy, event, self._max_depth)
         wrapped = self._write(schema_id, entry, recorded, timestamp_override)
         listeners = hooks.listeners_for(schema_id)
         if listeners:

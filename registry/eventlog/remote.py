@@ -17,7 +17,7 @@ import concurrent.futures
 import os
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Generic, TypeVar
@@ -33,7 +33,9 @@ from registry.client import (
     RegistryUnavailable,
     SchemaNotFound,
 )
+from registry.client.transport import finishing_by
 from registry.core import ids
+from registry.core.index import MAX_INDEX_BYTES, MAX_SCHEMA_BYTES
 from registry.core.model import JSON, EventSchema, Version, VersionError
 from registry.core.walk import subschemas
 from registry.eventlog.errors import UNAVAILABLE_HINT, PreloadFailed, SchemaUnavailable
@@ -142,6 +144,8 @@ class RemoteSchemas:
         ttl: float,
         timeout: float,
         offline: bool,
+        max_schema_bytes: int = MAX_SCHEMA_BYTES,
+        max_index_bytes: int = MAX_INDEX_BYTES,
     ) -> None:
         self.client = RegistryClient(
             url,
@@ -151,6 +155,8 @@ class RemoteSchemas:
             retries=RETRIES,
             backoff=BACKOFF,
             offline=offline,
+            max_schema_bytes=max_schema_bytes,
+            max_index_bytes=max_index_bytes,
         )
         self.timeout = timeout
         self.offline = offline
@@ -165,17 +171,24 @@ class RemoteSchemas:
     ) -> Flight[V]:
         """Start (or join) fetching one version (None: the latest) and `adopt`ing it."""
 
+        ends = time.monotonic() + self.timeout
+
         def load() -> V:
-            return adopt(self.download(schema_id, version))
+            with finishing_by(ends):  # no request outlives the callers' wait
+                return adopt(self.download(schema_id, version))
 
         flight = self._flights.start(("schema", schema_id, version), load)
         return flight  # type: ignore[return-value]  # keys are unique per adopt's result type
 
-    def start_body(self, schema_id: str, version: str) -> Flight[dict[str, JSON]]:
+    def start_body(self, schema_id: str, version: str) -> Flight[Mapping[str, JSON]]:
         """Start (or join) fetching the registry's body of one version, for comparing."""
-        flight = self._flights.start(
-            ("body", schema_id, version), lambda: self.client.get(schema_id, version)
-        )
+        ends = time.monotonic() + self.timeout
+
+        def load() -> Mapping[str, JSON]:
+            with finishing_by(ends):
+                return self.client.body(schema_id, version)
+
+        flight = self._flights.start(("body", schema_id, version), load)
         return flight  # type: ignore[return-value]
 
     def wait(self, flight: Flight[V], schema_id: str, version: str | None) -> V:
@@ -218,7 +231,7 @@ class RemoteSchemas:
 
     def download(self, schema_id: str, version: str | None) -> Fetched:
         """The schema version and the schemas it references, read through the client."""
-        body = self.client.get(schema_id, version)
+        body = self.client.body(schema_id, version)
         schema = _event_schema(body)
         wrong_version = version is not None and schema.version != _parsed(version)
         if schema.ref is None or schema.id != schema_id or wrong_version:
@@ -238,7 +251,7 @@ class RemoteSchemas:
                 if uri in seen or not ids.within(uri, base_url):
                     continue  # foreign references are refused when the validator is built
                 seen.add(uri)
-                found = _event_schema(self.client.get(uri))
+                found = _event_schema(self.client.body(uri))
                 pending.append(found)
                 yield found
 
@@ -261,7 +274,7 @@ def _parsed(version: object) -> Version | None:
         return None
 
 
-def _event_schema(body: dict[str, JSON]) -> EventSchema:
+def _event_schema(body: Mapping[str, JSON]) -> EventSchema:
     schema_id = body.get("$id")
     version = _parsed(body.get("version"))
     return EventSchema(

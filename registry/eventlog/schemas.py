@@ -173,7 +173,7 @@ class SchemaStore:
         """Fetch the (`$id`, version or None for the latest) pairs at once; see EventLog."""
         registrations = self._registrations
         fetching: list[tuple[str, str | None, Flight[Registered]]] = []
-        comparing: list[tuple[Registered, Flight[dict[str, Any]]]] = []
+        comparing: list[tuple[Registered, Flight[Mapping[str, Any]]]] = []
         for schema_id, version in wanted:
             local = self._local(schema_id, None if version is None else Version.parse(version))
             for entry in local:

@@ -17,7 +17,9 @@ from typing import Any
 from registry.core.model import EventSchema, SchemaRef, Version
 from registry.core.refs import EventValidator, event_validator_for
 from registry.eventlog.categories import Policy, Redactor, check_categories
+from registry.eventlog.depth import deeper_than, depth_bound
 from registry.eventlog.envelope import RESERVED_PREFIX, check_event_keys
+from registry.eventlog.errors import EventTooDeep
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,12 @@ class Registered:
     validator: EventValidator
     redactor: Redactor | None
     """None for a schema that declares no categories: its events are recorded unchanged."""
+    depth_bound: int | None
+    """How deeply the events it accepts can nest; None: unbounded (see `depth`)."""
 
     @cached_property
-    def validate(self) -> Callable[[Mapping[str, Any]], None]:
-        return self.validator.validate
+    def accepts(self) -> Callable[[Mapping[str, Any]], bool]:
+        return self.validator.accepts
 
     @cached_property
     def closed(self) -> bool:
@@ -98,12 +102,26 @@ def as_event(event: Any) -> Mapping[str, Any]:
     return event
 
 
-def checked_event(entry: Registered, policy: Policy, event: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The event as it may be written: keys checked, validated, disallowed values nulled."""
+def checked_event(
+    entry: Registered, policy: Policy, event: Mapping[str, Any], max_depth: int
+) -> Mapping[str, Any]:
+    """The event as it may be written: keys checked, validated, disallowed values nulled.
+
+    No event deeper than `max_depth` reaches a validator: it is walked first when the schema
+    does not bound the depth of what it accepts, and before a rejection is explained.
+    """
     as_event(event)
     if not entry.closed:
         check_event_keys(event)
-    entry.validate(event)
+    bound = entry.depth_bound
+    if bound is None or bound > max_depth:
+        check_depth(event, max_depth)
+    if not entry.accepts(event):
+        check_depth(event, max_depth)
+        try:
+            entry.validator.explain(event)
+        except RecursionError:
+            raise EventTooDeep(max_depth) from None
     if entry.redactor is not None:
         return entry.redactor.redact(event, policy)
     return event
@@ -125,4 +143,11 @@ def build_entry(
     check_categories(body)
     validator = event_validator_for(schema, others, base_url=base_url)
     redactor = Redactor(body, validator.references)
-    return Registered(schema, validator, redactor if redactor.uses_categories else None)
+    used = redactor if redactor.uses_categories else None
+    return Registered(schema, validator, used, depth_bound(body))
+
+
+def check_depth(event: Mapping[str, Any], max_depth: int) -> None:
+    """Raise EventTooDeep for an event nested more than `max_depth` levels."""
+    if deeper_than(event, max_depth):
+        raise EventTooDeep(max_depth)

@@ -17,6 +17,7 @@ from traitlets import (
     Float,
     HasTraits,
     Instance,
+    Int,
     TraitError,
     TraitType,
     Unicode,
@@ -24,6 +25,9 @@ from traitlets import (
     validate,
 )
 from traitlets.config import Config, Configurable
+
+from registry.core.index import MAX_INDEX_BYTES, MAX_SCHEMA_BYTES
+from registry.eventlog.depth import DEFAULT_MAX_DEPTH
 
 HandlerList = list[logging.Handler]
 SchemaOptionsValue = dict[str, dict[str, list[str]]]
@@ -173,6 +177,25 @@ class EventLogTraits(Configurable):
         preload); a slower registry makes that call raise SchemaUnavailable.""",
     ).tag(config=True)
 
+    registry_max_schema_bytes = Int(
+        MAX_SCHEMA_BYTES,
+        help="""The largest schema file read from the registry, in bytes; a larger one is
+        refused unparsed (SchemaUnavailable).""",
+    ).tag(config=True)
+
+    registry_max_index_bytes = Int(
+        MAX_INDEX_BYTES,
+        help="""The largest registry index (index.json) read, in bytes; a larger one is
+        refused unparsed (SchemaUnavailable).""",
+    ).tag(config=True)
+
+    max_event_depth = Int(
+        DEFAULT_MAX_DEPTH,
+        help="""How many levels of objects and arrays an event may nest (the event itself is
+        the first). A deeper (or self-referring) event raises EventTooDeep, a
+        jsonschema.ValidationError, before anything walks it.""",
+    ).tag(config=True)
+
     def _load_config(
         self,
         cfg: Config,
@@ -198,6 +221,13 @@ class EventLogTraits(Configurable):
         value = float(proposal["value"])
         if not value > 0:
             raise TraitError(f"registry_timeout must be a positive number of seconds, not {value}")
+        return value
+
+    @validate("max_event_depth", "registry_max_schema_bytes", "registry_max_index_bytes")
+    def _positive_limit(self, proposal: Mapping[str, Any]) -> int:
+        value = int(proposal["value"])
+        if value < 1:
+            raise TraitError(f"{proposal['trait'].name} must be at least 1, not {value}")
         return value
 
     @validate("registry_ttl")

@@ -8,7 +8,9 @@ to a `logging.FileHandler`, in one run of this script:
 - the lean floor: EventLog's own writing path (envelope, encoder, records, dispatch) with
   no checks and no validation, so that the difference to EventLog is what validating costs;
 - `registry.EventLog`, validation on, with a schema that declares no categories and with one
-  that does (every value then goes through the personal-data filter);
+  that does (every value then goes through the personal-data filter), and with the schema
+  left open (no `additionalProperties: false`), whose events are walked for the depth limit
+  (`max_event_depth`) before validation; the closed schema bounds depth, so its events are not;
 - `registry.EventLog` reading the same schema from `registry_url`: a registry published into a
   temporary folder and served over HTTP on 127.0.0.1. Its steady state must stay within 5% of
   the locally registered schema's; the cold first event (index and schema fetched, verified,
@@ -29,6 +31,7 @@ all of them alike. Figures are events per second.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import logging
@@ -172,17 +175,19 @@ def lean_floor(folder: Path) -> Recorder:
     return record
 
 
-def ours(folder: Path, *, categories: bool = False) -> Recorder:
+def ours(folder: Path, *, categories: bool = False, open_content: bool = False) -> Recorder:
     sys.path.insert(0, str(PROJECT))
     from registry import EventLog
 
     schema = copy.deepcopy(SCHEMA)
+    if open_content:
+        del schema["additionalProperties"]
     allowed: Any = [SCHEMA_ID]
     if categories:
         for name, labels in CATEGORIES.items():
             schema["properties"][name]["categories"] = labels
         allowed = {SCHEMA_ID: {"allowed_categories": ["user-identifier", "action"]}}
-    name = "ours-categories" if categories else "ours"
+    name = "ours-categories" if categories else "ours-open" if open_content else "ours"
     eventlog = EventLog(handlers=[file_handler(folder, name)], allowed_schemas=allowed)
     eventlog.register_schema(schema)
 
@@ -291,10 +296,14 @@ CONTENDERS: dict[str, Callable[[Path], Recorder]] = {
     "lean-floor": lean_floor,
     "ours": ours,
     "ours-categories": lambda folder: ours(folder, categories=True),
+    "ours-open": lambda folder: ours(folder, open_content=True),
     "ours-registry": ours_from_registry,
     "jupyter_events": jupyter_events,
     "jupyter_telemetry": jupyter_telemetry,
 }
+
+
+OURS = ("floor", "lean-floor", "ours", "ours-categories", "ours-open", "ours-registry")
 
 
 def measure(name: str, events: int, seconds: float) -> dict[str, Any]:
@@ -380,7 +389,7 @@ def speed(arguments: argparse.Namespace) -> int:
         install_peers(venv)
     rounds: dict[str, list[dict[str, Any]]] = {}
     for _ in range(arguments.rounds):  # interleaved, so that a busy moment hits every contender
-        for name in ("floor", "lean-floor", "ours", "ours-categories", "ours-registry"):
+        for name in OURS:
             rounds.setdefault(name, []).append(measure(name, arguments.events, arguments.seconds))
         for peer in PEERS:
             result = run_peer(venv, peer, arguments.events, arguments.seconds)
@@ -397,6 +406,7 @@ def speed(arguments: argparse.Namespace) -> int:
         "lean-floor": "EventLog's own writing path, no checks or validation",
         "ours": "registry.EventLog (validation on)",
         "ours-categories": "registry.EventLog (validation + categories filter)",
+        "ours-open": "registry.EventLog, open schema (depth walked per event)",
         "ours-registry": "registry.EventLog, schema from registry_url (HTTP)",
     }
     print(
@@ -426,6 +436,12 @@ def speed(arguments: argparse.Namespace) -> int:
         f"registry_url steady state: {ratio:.1%} of the locally registered schema's throughput "
         f"(goal: at least {1 - REGISTRY_TOLERANCE:.0%}): {verdict}"
     )
+    accepted, rejected = rejection_cost()
+    print(
+        f"record_event against pattern {BACKTRACKING!r}, value 'a' * {HOSTILE_LENGTH}: accepted "
+        f"{accepted:.1f} us, rejected (with '!', jsonschema's error) {rejected:.1f} us "
+        f"= {rejected / accepted:.1f}x"
+    )
     cold = [seconds * 1e3 for seconds in sorted(cold_first_event(arguments.cold_rounds))]
     print(
         f"registry_url cold first event (fetch index + schema, verify, compile, write), "
@@ -433,6 +449,41 @@ def speed(arguments: argparse.Namespace) -> int:
         f"min {cold[0]:.1f} ms, max {cold[-1]:.1f} ms"
     )
     return 0
+
+
+BACKTRACKING = "^(a+)+$"
+HOSTILE_LENGTH = 40
+"""Python's re would take hours on 'a' * 40 + '!' against BACKTRACKING."""
+
+
+def rejection_cost(repeat: int = 2_000) -> tuple[float, float]:
+    """Microseconds per record_event of an accepted value and of a rejected, hostile one."""
+    sys.path.insert(0, str(PROJECT))
+    import jsonschema
+
+    from registry import EventLog
+
+    schema_id = "https://events.example.org/schemas/bench/patterned"
+    eventlog = EventLog(handlers=[logging.NullHandler()], allowed_schemas=[schema_id])
+    eventlog.register_schema(
+        {
+            "$id": schema_id,
+            "version": 1,
+            "type": "object",
+            "properties": {"word": {"type": "string", "pattern": BACKTRACKING}},
+        }
+    )
+
+    def per_event(value: str) -> float:
+        start = time.perf_counter()
+        for _ in range(repeat):
+            with contextlib.suppress(jsonschema.ValidationError):
+                eventlog.record_event(schema_id, 1, {"word": value})
+        return (time.perf_counter() - start) / repeat * 1e6
+
+    good, bad = "a" * HOSTILE_LENGTH, "a" * HOSTILE_LENGTH + "!"
+    per_event(good), per_event(bad)  # warm up: compiled validators, pattern caches
+    return min(per_event(good) for _ in range(3)), min(per_event(bad) for _ in range(3))
 
 
 def rss_bytes() -> int:

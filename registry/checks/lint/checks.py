@@ -159,6 +159,29 @@ def check_subschemas(schema: EventSchema, context: Context) -> Iterator[Problem]
         ref = node.get("$ref")
         if isinstance(ref, str):
             yield from _check_ref(ref, pointer + "/$ref", schema, context, lookup)
+        yield from _check_dynamic_refs(node, pointer, schema, context)
+
+
+def _check_dynamic_refs(
+    node: Mapping[str, Any], pointer: str, schema: EventSchema, context: Context
+) -> Iterator[Problem]:
+    """`$dynamicRef` and `$recursiveRef` may not leave the registry either; nothing is fetched."""
+    base = context.settings.base_url
+    for keyword in ("$dynamicRef", "$recursiveRef"):
+        ref = node.get(keyword)
+        if not isinstance(ref, str):
+            continue
+        try:
+            target, _fragment = urldefrag(urljoin(schema.id or "", ref))
+        except ValueError as error:
+            yield Problem("ref-resolves", _unreadable(ref, error), f"{pointer}/{keyword}")
+            continue
+        if target and not ids.within(target, base):
+            yield Problem(
+                "ref-in-registry",
+                f"`{keyword}` {ref!r} points outside this registry ({base})",
+                f"{pointer}/{keyword}",
+            )
 
 
 def _is_property(pointer: str) -> bool:

@@ -1,0 +1,116 @@
+"""Patterns are matched on untrusted values in bounded time, and explained as jsonschema does."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from registry.core.matching import linear_validator_class, search
+from registry.eventlog import EventLog
+
+BACKTRACKING = "^(a+)+$"
+PYTHON_ONLY = r"^(a|aa)+\Z"  # `\Z` is not ECMA-262: the bounded fallback matches it
+SCHEMA_ID = "https://events.example.org/schemas/test/patterned"
+
+
+def finishes(call: Any, seconds: float = 30.0) -> Any:
+    """Run `call` in a thread; fail if it has not returned (or raised) within `seconds`."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as error:
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"still running after {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+def test_a_backtracking_pattern_is_matched_in_linear_time() -> None:
+    assert finishes(lambda: search(BACKTRACKING, "a" * 100_000 + "!")) is False
+    assert search(BACKTRACKING, "aaa") is True
+    assert search("b", "abc") is True  # anywhere in the value, as JSON Schema says
+
+
+def test_a_pattern_outside_ecma_262_is_bounded_and_a_timeout_is_no_match() -> None:
+    assert search(PYTHON_ONLY, "aaa") is True
+    assert finishes(lambda: search(PYTHON_ONLY, "a" * 5_000 + "!")) is False
+    assert search("(unclosed", "(unclosed") is False
+
+
+def patterned_log(handler: logging.Handler) -> EventLog:
+    log = EventLog(handlers=[handler], allowed_schemas=[SCHEMA_ID])
+    log.register_schema(
+        {
+            "$id": SCHEMA_ID,
+            "version": 1,
+            "type": "object",
+            "properties": {
+                "word": {"type": "string", "pattern": BACKTRACKING},
+                "python": {"type": "string", "pattern": PYTHON_ONLY},
+            },
+            "patternProperties": {"^(x+)+$": {"type": "integer"}},
+            "additionalProperties": False,
+        }
+    )
+    return log
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"word": "a" * 50_000 + "!"}, "!' does not match '^(a+)+$'"),
+        ({"python": "a" * 5_000 + "!"}, f"!' does not match {PYTHON_ONLY!r}"),
+        ({"x" * 50_000 + "!": 1}, "does not match any of the regexes: '^(x+)+$'"),
+    ],
+)
+def test_record_event_rejects_a_hostile_value_without_backtracking(
+    event: dict[str, Any], message: str
+) -> None:
+    log = patterned_log(logging.NullHandler())
+
+    def record() -> str:
+        with pytest.raises(jsonschema.ValidationError) as raised:
+            log.record_event(SCHEMA_ID, 1, event)
+        return raised.value.message
+
+    assert finishes(record).endswith(message)
+    assert log.record_event(SCHEMA_ID, 1, {"word": "aaaa", "xx": 3}) is not None
+
+
+SCHEMA_WITH_PATTERNS = {
+    "type": "object",
+    "properties": {"name": {"type": "string", "pattern": "^[a-z]+$"}},
+    "patternProperties": {"^x-": {"type": "integer"}, "^y[0-9]$": {"type": "string"}},
+    "additionalProperties": False,
+}
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from(["name", "x-a", "x-", "y1", "y12", "z", "xa"]),
+        st.sampled_from([1, "a", "abc", "A", None]),
+        max_size=4,
+    )
+)
+def test_the_linear_class_explains_as_jsonschema_does_for_ordinary_patterns(
+    event: dict[str, Any],
+) -> None:
+    plain = jsonschema.Draft7Validator(SCHEMA_WITH_PATTERNS)
+    linear = linear_validator_class(jsonschema.Draft7Validator)(SCHEMA_WITH_PATTERNS)
+    theirs = sorted((e.message, list(e.path)) for e in plain.iter_errors(event))
+    ours = sorted((e.message, list(e.path)) for e in linear.iter_errors(event))
+    assert ours == theirs
