@@ -24,12 +24,19 @@ class UnreadableSchema(RegistryError):
     """A named schema file that cannot be used: the rule it breaks, where, and how to fix it."""
 
     def __init__(
-        self, path: str, rule: str, message: str, hint: str = "", line: int | None = None
+        self,
+        path: str,
+        rule: str,
+        message: str,
+        hint: str = "",
+        line: int | None = None,
+        column: int | None = None,
     ) -> None:
         self.path = path
         self.rule = rule
         self.line = line
-        where = f"{path}:{line}" if line else path
+        self.column = column
+        where = path + (f":{line}" if line else "") + (f":{column}" if line and column else "")
         super().__init__(f"{where}: [{rule}] {message}", hint)
 
 
@@ -97,5 +104,7 @@ def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema
     schema = load_file(path, PurePosixPath(path.name), max_bytes)
     if isinstance(schema, LoadFailure):
         error = schema.error
-        raise UnreadableSchema(shown(path), error.rule, error.message, error.hint, error.line)
+        raise UnreadableSchema(
+            shown(path), error.rule, error.message, error.hint, error.line, error.column
+        )
     return schema

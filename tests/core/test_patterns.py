@@ -34,14 +34,15 @@ ESCAPES = st.sampled_from(
 )
 PROPERTIES = st.sampled_from(["\\p{L}", "\\p{Lu}", "\\P{L}", "\\p{Script=Greek}", "\\p{Nd}"])
 CLASS_ITEMS = st.sampled_from(
-    ["a", "z", "a-f", "0-9", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "é", "-", "\\]", "\\p{L}"]
+    ["a", "z", "a-f", "0-9", "\\d", "\\D", "\\w", "\\W", "\\s", "\\S", "é", "\\-", "\\]", "\\p{L}"]
 )
 
 
 @st.composite
 def char_classes(draw: st.DrawFn) -> str:
     items = draw(st.lists(CLASS_ITEMS, min_size=1, max_size=3))
-    return "[" + ("^" if draw(st.booleans()) else "") + "".join(items) + "]"
+    dash = "-" if draw(st.booleans()) else ""  # first in a class, `-` is itself
+    return "[" + ("^" if draw(st.booleans()) else "") + dash + "".join(items) + "]"
 
 
 def quantified(atom: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -95,7 +96,14 @@ def test_our_reading_agrees_with_jsonschema_rs_on_generated_patterns_and_strings
     for text in texts:
         expected = runtime_verdict(pattern, text)
         assume(expected is not None)
+        assume(not (rs_dot_deviates(pattern) and any(c in text for c in "\r\u2028\u2029")))
         assert search(pattern, text) is expected, (pattern, text, translate(pattern))
+
+
+def rs_dot_deviates(pattern: str) -> bool:
+    """Where jsonschema-rs departs from ECMA-262: with a look-around it runs its backtracking
+    engine, whose `.` matches `\\r`, U+2028 and U+2029 (its other engine's does not)."""
+    return "(?" in pattern and "." in pattern.replace("\\.", "")
 
 
 @pytest.mark.parametrize(

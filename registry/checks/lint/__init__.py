@@ -31,7 +31,12 @@ def lint(
     context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url))
     findings: list[Finding] = []
 
-    def report(schema_path: PurePosixPath, problems: Iterable[Problem], line_of: Any) -> None:
+    def report(
+        schema_path: PurePosixPath,
+        problems: Iterable[Problem],
+        line_of: Any,
+        column: int | None = None,
+    ) -> None:
         if wanted is not None and schema_path not in wanted:
             return
         for problem in problems:
@@ -48,6 +53,7 @@ def lint(
                     path=snapshot.display_path(schema_path),
                     line=line_of(problem.pointer),
                     pointer=problem.pointer,
+                    column=column,
                 )
             )
 
@@ -57,6 +63,7 @@ def lint(
             failure.rel_path,
             [Problem(error.rule, error.message, hint=error.hint)],
             lambda _pointer, line=error.line: line,
+            error.column,
         )
     for schema in snapshot.schemas:
         if wanted is not None and schema.rel_path not in wanted:
