@@ -8,27 +8,25 @@ change gets, and whether the lenient policy forgives it.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
 from registry.compat.nodes import Node, Subs
+from registry.core.patterns import PatternError, compile_pattern, search
 
 UNNAMED = "x-unnamed-property"
 """The property name used in witnesses for a property no schema names."""
 
 
-@lru_cache(maxsize=4096)
-def compiled_pattern(pattern: str) -> re.Pattern[str] | None:
+def readable(pattern: str) -> bool:
+    """Whether `pattern` reads as JSON Schema's regular expressions (ECMA-262)."""
     try:
-        return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError):
-        return None
+        compile_pattern(pattern)
+    except PatternError:
+        return False
+    return True
 
 
 def matches(pattern: str, name: str) -> bool:
-    """As jsonschema decides `patternProperties`: `re.search`; a broken pattern never matches."""
-    compiled = compiled_pattern(pattern)
-    return compiled is not None and compiled.search(name) is not None
+    """As the validators decide `patternProperties`: a search; a broken pattern never matches."""
+    return search(pattern, name)
 
 
 def for_name(node: Node, name: str) -> tuple[list[Node], bool]:

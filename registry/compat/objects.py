@@ -17,9 +17,9 @@ from registry.compat import properties
 from registry.compat.catalogue import bound_change
 from registry.compat.content_model import (
     UNNAMED,
-    compiled_pattern,
     coverage_of,
     forbidden,
+    readable,
     writer_for,
 )
 from registry.compat.keywords import IN_PLACE_APPLICATORS
@@ -51,7 +51,7 @@ HANDLED = frozenset(
 def check(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> bool:
     if OBJECT not in types or not (sup.assertions & HANDLED):
         return True
-    if any(compiled_pattern(p) is None for n in (*subs, sup) for p in n.pattern_properties):
+    if any(not readable(p) for n in (*subs, sup) for p in n.pattern_properties):
         return ch.undecided(
             "KEYWORD_NOT_MODELLED",
             f"a `patternProperties` key at {sup.pointer or '/'} is not a valid regular expression",

@@ -1,8 +1,9 @@
 """Strings that a regular expression matches, for building witnesses.
 
-Python's own regex parser gives the pattern's structure; each node is turned into a few short
-texts (fewest repetitions first, each alternative in turn). What comes out is a guess: the
-witness search validates every instance before it shows one.
+Python's own regex parser gives the structure of the pattern's ECMA-262 reading (as
+`core.patterns` translates it); each node is turned into a few short texts (fewest repetitions
+first, each alternative in turn). What comes out is a guess: the witness search validates every
+instance before it shows one.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import itertools
 import sys
 from functools import lru_cache
 from typing import Any
+
+from registry.core.patterns import translate
 
 if sys.version_info >= (3, 11):
     import re._constants as _c
@@ -40,7 +43,7 @@ def samples(pattern: str, limit: int = _LIMIT) -> list[str]:
 def _samples(pattern: str, limit: int) -> tuple[str, ...]:
     """`samples`, cached: the same few patterns are sampled in search after search."""
     try:
-        parsed = _parser.parse(pattern)
+        parsed = _parser.parse(translate(pattern))
         found = _sequence(list(parsed), {}, depth=0)  # type: ignore[call-overload]
     except (Exception, RecursionError):
         return ()
@@ -88,6 +91,9 @@ def _node(op: Any, av: Any, groups: dict[int, str], depth: int) -> list[str]:
         return [inner[0] * count for count in counts] + [s * max(low, 1) for s in inner[1:2]]
     if op is _c.GROUPREF:
         return [groups.get(av, "")]
+    if op is _c.GROUPREF_EXISTS:  # an ECMA-262 back-reference: the group's text, or ""
+        group, matched, _unmatched = av
+        return _sequence(list(matched), groups, depth) if group in groups else [""]
     if op in (_c.ASSERT, _c.ASSERT_NOT):
         return [""]
     raise ValueError(f"unsupported regex node {op}")

@@ -20,6 +20,7 @@ import referencing.jsonschema
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from jsonschema.protocols import Validator
 
+from registry.core import patterns
 from registry.core.model import JSON
 from registry.errors import RegistryError
 
@@ -37,14 +38,24 @@ class Dialect:
     specification: referencing.Specification[Any]
 
 
-DRAFT4 = Dialect("draft-04", jsonschema.Draft4Validator, referencing.jsonschema.DRAFT4)
-DRAFT6 = Dialect("draft-06", jsonschema.Draft6Validator, referencing.jsonschema.DRAFT6)
-DRAFT7 = Dialect("draft-07", jsonschema.Draft7Validator, referencing.jsonschema.DRAFT7)
+def _ecma(validator: type[Validator]) -> type[Validator]:
+    """jsonschema's validator for a draft, reading patterns as JSON Schema does (ECMA-262)."""
+    extended: type[Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+        validator,
+        patterns.KEYWORDS,
+        format_checker=patterns.format_checker(validator.FORMAT_CHECKER),
+    )
+    return extended
+
+
+DRAFT4 = Dialect("draft-04", _ecma(jsonschema.Draft4Validator), referencing.jsonschema.DRAFT4)
+DRAFT6 = Dialect("draft-06", _ecma(jsonschema.Draft6Validator), referencing.jsonschema.DRAFT6)
+DRAFT7 = Dialect("draft-07", _ecma(jsonschema.Draft7Validator), referencing.jsonschema.DRAFT7)
 DRAFT201909 = Dialect(
-    "2019-09", jsonschema.Draft201909Validator, referencing.jsonschema.DRAFT201909
+    "2019-09", _ecma(jsonschema.Draft201909Validator), referencing.jsonschema.DRAFT201909
 )
 DRAFT202012 = Dialect(
-    "2020-12", jsonschema.Draft202012Validator, referencing.jsonschema.DRAFT202012
+    "2020-12", _ecma(jsonschema.Draft202012Validator), referencing.jsonschema.DRAFT202012
 )
 DEFAULT_DIALECT = DRAFT7
 """Schemas without `$schema` are read as draft 7, as jupyter_telemetry and Confluent do."""

@@ -5,7 +5,7 @@ so every thread of the application stops. Events are untrusted input, so at run 
 are matched by the engine of jsonschema-rs, which validates events anyway: Rust's `regex`
 (linear time) for what it supports, and fancy-regex, with a limit on backtracking, for
 look-around and back-references. Its dialect is ECMA-262's, the one JSON Schema specifies.
-A pattern it cannot compile (Python-only syntax such as `\\Z`) is matched by `regex` with a
+A pattern it cannot compile is read as ECMA-262 by `core.patterns` and matched with a
 timeout. A match that runs out of time counts as no match: the value is refused (or, in the
 personal-data filter, written as null), never let through unchecked.
 
@@ -17,13 +17,13 @@ event was rejected never re-runs a backtracking engine over it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable
 
 import jsonschema.validators
 import jsonschema_rs
-from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
+
+from registry.core import patterns
 
 FALLBACK_SECONDS = 0.05
 """The longest a pattern outside jsonschema-rs's dialect may take on one value."""
@@ -48,11 +48,9 @@ def _matcher(pattern: str) -> Callable[[str], bool]:
 
 
 def _fallback(pattern: str) -> Callable[[str], bool]:
-    import regex  # type: ignore[import-untyped]  # only for patterns outside ECMA-262
-
     try:
-        compiled = regex.compile(pattern)
-    except (regex.error, ValueError, TypeError):
+        compiled = patterns.compile_pattern(pattern)
+    except patterns.PatternError:
         return lambda text: False
 
     def timed(text: str) -> bool:
@@ -71,73 +69,7 @@ def linear_validator_class(cls: type[Validator]) -> type[Validator]:
 
 @functools.cache
 def _linear_class(cls: type[Validator]) -> type[Validator]:
-    plain_additional = cls.VALIDATORS.get("additionalProperties")
-    if plain_additional is None:  # pragma: no cover - every draft has it
-        return cls
-
-    def additional_properties(
-        validator: Validator, additional: Any, instance: Any, schema: Mapping[str, Any]
-    ) -> Iterator[ValidationError]:
-        patterns = schema.get("patternProperties")
-        if not isinstance(patterns, Mapping) or not patterns:
-            yield from plain_additional(validator, additional, instance, schema)
-            return
-        yield from _additional_beside_patterns(validator, additional, instance, schema, patterns)
-
     extended: type[Validator] = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
-        cls,
-        {
-            "pattern": _pattern,
-            "patternProperties": _pattern_properties,
-            "additionalProperties": additional_properties,
-        },
+        cls, patterns.keywords(search)
     )
     return extended
-
-
-def _pattern(
-    validator: Validator, pattern: str, instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if validator.is_type(instance, "string") and not search(pattern, instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _pattern_properties(
-    validator: Validator, patterns: Mapping[str, Any], instance: Any, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    if not validator.is_type(instance, "object"):
-        return
-    for pattern, subschema in patterns.items():
-        for key, value in instance.items():
-            if search(pattern, key):
-                yield from validator.descend(  # type: ignore[attr-defined]
-                    value, subschema, path=key, schema_path=pattern
-                )
-
-
-def _additional_beside_patterns(
-    validator: Validator,
-    additional: Any,
-    instance: Any,
-    schema: Mapping[str, Any],
-    patterns: Mapping[str, Any],
-) -> Iterator[ValidationError]:
-    """`additionalProperties` where `patternProperties` also claims keys; jsonschema's messages."""
-    if not validator.is_type(instance, "object"):
-        return
-    named = schema.get("properties", {})
-    extras = [
-        key
-        for key in instance
-        if key not in named and not any(search(pattern, key) for pattern in patterns)
-    ]
-    if validator.is_type(additional, "object"):
-        for extra in extras:
-            yield from validator.descend(  # type: ignore[attr-defined]
-                instance[extra], additional, path=extra
-            )
-    elif additional is False and extras:
-        keys = ", ".join(repr(key) for key in sorted(extras))
-        verb = "does" if len(extras) == 1 else "do"
-        listed = ", ".join(repr(pattern) for pattern in sorted(patterns))
-        yield ValidationError(f"{keys} {verb} not match any of the regexes: {listed}")

@@ -183,6 +183,7 @@ class Finding:
     path: str
     line: int | None = None
     pointer: str = ""
+    column: int | None = None
 
 
 class Mode(str, enum.Enum):

@@ -19,6 +19,7 @@ import referencing.exceptions
 from registry.compat.regex_sample import CATEGORY_SAMPLES
 from registry.compat.samples import FORMATS
 from registry.core.model import JSON
+from registry.core.patterns import PatternError, translate
 from registry.core.refs import resource_of, validator_for
 
 if sys.version_info >= (3, 11):
@@ -222,7 +223,7 @@ def _number(node: Mapping[str, JSON], *, integer: bool) -> int | float:
 
 
 def text_matching(pattern: str) -> str | None:
-    """A short string that `re.search(pattern, text)` accepts, for common patterns; else None.
+    """A short string holding a match of `pattern` (ECMA-262), for common patterns; else None.
 
     Handles literals, classes, ranges, groups, alternation (first branch), repeats (their
     minimum, at least once), anchors and look-arounds (skipped); anything else
@@ -230,9 +231,9 @@ def text_matching(pattern: str) -> str | None:
     validates the result anyway.
     """
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = sre_parse.parse(translate(pattern))
         return _sequence(parsed)
-    except (_Unsupported, re_error, RecursionError, OverflowError, ValueError):
+    except (PatternError, _Unsupported, re_error, RecursionError, OverflowError, ValueError):
         return None
 
 

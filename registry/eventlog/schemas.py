@@ -57,7 +57,7 @@ def read_schema_file(path: str | PathLike[str] | IO[str] | IO[bytes]) -> dict[st
     try:
         loaded = read_schema(PurePosixPath("schema" + suffix), raw)
     except SchemaLoadError as error:
-        where = f"{name}:{error.line}" if error.line else name
+        where = name + error.where
         raise ValueError(f"{where}: {error.message} ({error.hint})") from None
     return dict(loaded.body)
 

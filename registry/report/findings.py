@@ -35,11 +35,18 @@ def summary(findings: Sequence[Finding], *, checked: int) -> str:
 def render_text(findings: Sequence[Finding], *, checked: int) -> str:
     lines = []
     for finding in findings:
-        where = finding.path + (f":{finding.line}" if finding.line else "")
+        where = finding.path + _position(finding)
         lines.append(f"{where}: {finding.severity.value} [{finding.rule}] {finding.message}")
         lines.append(f"    hint: {finding.hint}")
     lines.append(summary(findings, checked=checked))
     return "\n".join(lines) + "\n"
+
+
+def _position(finding: Finding) -> str:
+    """`:line:column`, as editors and compilers write a place in a file."""
+    if not finding.line:
+        return ""
+    return f":{finding.line}" + (f":{finding.column}" if finding.column else "")
 
 
 def render_json(findings: Sequence[Finding], *, checked: int) -> str:
@@ -54,6 +61,8 @@ def render_github(findings: Sequence[Finding]) -> str:
         props = [f"file={_escape_property(finding.path)}"]
         if finding.line:
             props.append(f"line={finding.line}")
+            if finding.column:
+                props.append(f"col={finding.column}")
         props.append(f"title={_escape_property(finding.rule)}")
         text = _escape_data(f"{finding.message}. Hint: {finding.hint}")
         lines.append(f"::{level} {','.join(props)}::{text}")

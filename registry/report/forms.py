@@ -43,6 +43,7 @@ def finding_form(finding: Finding) -> dict[str, JSON]:
         "hint": finding.hint,
         "path": finding.path,
         "line": finding.line,
+        "column": finding.column,
         "pointer": finding.pointer,
     }
 

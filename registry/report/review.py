@@ -267,6 +267,7 @@ def _finding_items(findings: Iterable[Finding]) -> list[str]:
     for finding in findings:
         icon = "❌" if finding.severity is Severity.ERROR else "⚠️"
         line = f" line {finding.line}" if finding.line else ""
+        line += f", column {finding.column}" if finding.line and finding.column else ""
         pointer = f" at `{finding.pointer}`" if finding.pointer else ""
         items.append(
             f"- {icon} `{finding.rule}`{line}{pointer}: {_inline(finding.message)}. "

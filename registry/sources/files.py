@@ -1,8 +1,8 @@
 """Read one schema file (YAML or JSON) into an EventSchema, safely.
 
 JSON is read here; YAML by `yaml_reader`, imported only when a YAML file is read. Every failure
-is a SchemaLoadError carrying a rule id, a line where known, and a hint, so that a broken file
-becomes a finding, never a traceback.
+is a SchemaLoadError carrying a rule id, a line and column where known, and a hint, so that a
+broken file becomes a finding, never a traceback.
 """
 
 from __future__ import annotations
@@ -34,7 +34,15 @@ class SchemaLoadError(RegistryError):
     message: str
     hint: str
     line: int | None = None
+    column: int | None = None
     pointer: str = ""
+
+    @property
+    def where(self) -> str:
+        """`:line:column` (or `:line`, or nothing) to follow a file name."""
+        if self.line is None:
+            return ""
+        return f":{self.line}" + (f":{self.column}" if self.column is not None else "")
 
 
 def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_000) -> EventSchema:
@@ -94,7 +102,11 @@ def _read_json(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]
         body = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise SchemaLoadError(
-            "parse-error", f"invalid JSON: {error.msg}", "fix the JSON syntax", error.lineno
+            "parse-error",
+            f"invalid JSON: {error.msg}",
+            "fix the JSON syntax",
+            error.lineno,
+            error.colno,
         ) from None
     except (ValueError, RecursionError) as error:
         raise SchemaLoadError(

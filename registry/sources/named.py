@@ -31,13 +31,15 @@ class UnreadableSchema(RegistryError):
         message: str,
         hint: str = "",
         line: int | None = None,
+        column: int | None = None,
         pointer: str = "",
     ) -> None:
         self.path = path
         self.rule = rule
         self.line = line
+        self.column = column
         self.pointer = pointer
-        where = f"{path}:{line}" if line else path
+        where = path + (f":{line}" if line else "") + (f":{column}" if line and column else "")
         at = f" (at {pointer})" if pointer else ""
         super().__init__(f"{where}: [{rule}] {message}{at}", hint)
 
@@ -107,7 +109,9 @@ def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema
     schema = load_file(path, PurePosixPath(path.name), max_bytes)
     if isinstance(schema, LoadFailure):
         error = schema.error
-        raise UnreadableSchema(shown(path), error.rule, error.message, error.hint, error.line)
+        raise UnreadableSchema(
+            shown(path), error.rule, error.message, error.hint, error.line, error.column
+        )
     problems = invalidity(schema)
     if problems:
         first, more = problems[0], len(problems) - 1
@@ -118,6 +122,6 @@ def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema
             else ""
         )
         raise UnreadableSchema(
-            shown(path), first.rule, first.message, hint, first.line, first.pointer
+            shown(path), first.rule, first.message, hint, first.line, pointer=first.pointer
         )
     return schema

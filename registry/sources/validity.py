@@ -57,7 +57,11 @@ def invalidity(schema: EventSchema) -> tuple[SchemaLoadError, ...]:
     except UnknownDialect as error:
         return (
             SchemaLoadError(
-                "dialect-known", error.message, error.hint, schema.line_of("/$schema"), "/$schema"
+                "dialect-known",
+                error.message,
+                error.hint,
+                schema.line_of("/$schema"),
+                pointer="/$schema",
             ),
         )
     try:
@@ -72,7 +76,7 @@ def invalidity(schema: EventSchema) -> tuple[SchemaLoadError, ...]:
             ),
         )
     return tuple(
-        SchemaLoadError("metaschema", message, hint, schema.line_of(pointer), pointer)
+        SchemaLoadError("metaschema", message, hint, schema.line_of(pointer), pointer=pointer)
         for pointer, message, hint in found
     )
 

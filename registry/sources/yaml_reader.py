@@ -56,9 +56,11 @@ def read_yaml(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]:
         lines = _node_lines(node)
         body = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 1 if error.problem_mark else None
+        from registry.sources.yaml_slips import diagnose  # only a broken file needs it
+
+        slip = diagnose(error, text)
         raise SchemaLoadError(
-            "parse-error", f"invalid YAML: {error.problem or error}", "fix the YAML syntax", line
+            "parse-error", slip.message, slip.hint, slip.line, slip.column
         ) from None
     except yaml.YAMLError as error:
         raise SchemaLoadError(
@@ -88,20 +90,22 @@ def _node_lines(root: yaml.Node) -> dict[str, int]:
                 "the YAML uses an anchor and alias (`&name` / `*name`)",
                 "write the repeated part out, or share it with `$ref` to a definition",
                 node.start_mark.line + 1,
+                node.start_mark.column + 1,
             )
         seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
-            keys: set[Any] = set()
+            keys: dict[Any, int] = {}
             for key_node, value_node in node.value:
                 key = key_node.value
                 if key in keys:
                     raise SchemaLoadError(
                         "duplicate-key",
                         f"key {key!r} appears twice in one mapping",
-                        "keep one of the two entries",
+                        f"keep one of the two entries (the first is on line {keys[key]})",
                         key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
                     )
-                keys.add(key)
+                keys[key] = key_node.start_mark.line + 1
                 child = pointer_join(pointer, key)
                 lines[child] = key_node.start_mark.line + 1
                 stack.append((value_node, child))

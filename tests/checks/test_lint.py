@@ -3,11 +3,16 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
+import jsonschema_rs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.checks.lint import RULES, RULES_BY_ID, has_errors, lint
+from registry.checks.lint.checks import check_pattern
 from registry.core.config import Settings, load_settings
 from registry.core.model import Severity
+from registry.core.patterns import problem as pattern_problem
 from registry.sources.tree import load_folder
 from tests.paths import FIXTURES
 
@@ -38,7 +43,7 @@ def test_each_failing_fixture_breaks_exactly_its_rule(rule: str) -> None:
     assert findings, f"{rule}: no finding"
     assert {finding.rule for finding in findings} == {rule}
     for finding in findings:
-        assert finding.severity is Severity.ERROR
+        assert finding.severity is RULES_BY_ID[rule].severity
         assert finding.path.startswith(str(BAD / rule))
         assert finding.message and finding.hint
 
@@ -46,11 +51,12 @@ def test_each_failing_fixture_breaks_exactly_its_rule(rule: str) -> None:
 @pytest.mark.parametrize(
     ("rule", "line"),
     [
-        ("parse-error", 2),
+        ("parse-error", 1),  # the unclosed `[` itself, not the line where YAML gave up
         ("duplicate-key", 17),
         ("metaschema", 17),
         ("reserved-property", 16),
         ("pattern-compiles", 19),
+        ("pattern-dialect", 19),
         ("categories-vocabulary", 19),
         ("id-under-base", 2),
     ],
@@ -165,3 +171,45 @@ def test_a_ref_no_url_parser_reads_is_a_finding_not_a_crash(
     (finding,) = [f for f in findings if f.rule == "ref-resolves"]
     assert "cannot be read as a URI" in finding.message
     assert finding.pointer == "/properties/a/$ref"
+
+
+def lint_with_pattern(tmp_path: Path, pattern: str) -> list[tuple[str, Severity]]:
+    """The pattern-compiles fixture with its broken pattern replaced by `pattern`."""
+    folder = tmp_path / "tree"
+    for path in (BAD / "pattern-compiles").rglob("*.yaml"):
+        target = folder / path.relative_to(BAD / "pattern-compiles")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text().replace('"([a-z"', json.dumps(pattern)))
+    return [(finding.rule, finding.severity) for finding in lint_folder(folder)]
+
+
+@pytest.mark.parametrize(
+    "pattern", ["^(?<code>\\p{Lu}{2})-(?<n>\\d+)$", "^\\p{Script=Greek}+$", "(?<=\\$)\\d+"]
+)
+def test_ecma_262_patterns_named_groups_included_pass_lint(tmp_path: Path, pattern: str) -> None:
+    assert lint_with_pattern(tmp_path, pattern) == []
+
+
+@pytest.mark.parametrize("pattern", ["^(?<w>a)\\k<w>$", "(?i)^[a-z]+$", "^\\pL+$"])
+def test_a_pattern_only_one_engine_reads_is_a_dialect_warning(tmp_path: Path, pattern: str) -> None:
+    assert lint_with_pattern(tmp_path, pattern) == [("pattern-dialect", Severity.WARNING)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab()[]{}|\\^$.*+?<>=!:-,kpPuxc0123dDwWsSbBLi"), max_size=8)
+)
+def test_a_pattern_jsonschema_rs_compiles_is_never_reported_as_not_compiling(
+    pattern: str,
+) -> None:
+    try:
+        jsonschema_rs.validator_for({"type": "string", "pattern": pattern})
+        accepted = True
+    except ValueError:
+        accepted = False
+    rules = [problem.rule for problem in check_pattern(pattern, "pattern", "/pattern")]
+    if accepted:
+        assert rules in ([], ["pattern-dialect"])
+    else:
+        assert rules in (["pattern-compiles"], ["pattern-dialect"])
+    assert (rules == []) is (accepted and not pattern_problem(pattern))

@@ -98,7 +98,7 @@ def test_an_unreadable_file_exits_1_and_a_missing_one_2(
 ) -> None:
     assert main(["compat", str(FIXTURES / "broken.yaml"), str(NEW)]) == 1
     err = capsys.readouterr().err
-    assert "broken.yaml:5" in err and "parse-error" in err and "Traceback" not in err
+    assert "broken.yaml:4:6:" in err and "parse-error" in err and "Traceback" not in err
     assert main(["compat", str(FIXTURES / "missing.yaml"), str(NEW)]) == 2
     assert "missing.yaml: no such file" in capsys.readouterr().err
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from registry.compat import check, find_witness
 from registry.compat.regex_sample import samples
 from registry.core.model import Mode
+from registry.core.patterns import search
 from registry.core.refs import validator_for
 
 D2020 = "https://json-schema.org/draft/2020-12/schema"
@@ -70,9 +70,10 @@ def test_no_witness_is_claimed_where_the_engine_cannot_decide_and_none_exists() 
 
 
 @pytest.mark.parametrize(
-    "pattern", ["^ab+c$", "[0-9]{3}-x", "^(foo|bar)_\\d+$", "^[^a]+$", "(x)\\1"]
+    "pattern",
+    ["^ab+c$", "[0-9]{3}-x", "^(foo|bar)_\\d+$", "^[^a]+$", "(x)\\1", "^(?<y>\\d{2})-\\k<y>$"],
 )
 def test_regex_samples_match_their_pattern(pattern: str) -> None:
     found = samples(pattern)
     assert found
-    assert all(re.search(pattern, text) for text in found)
+    assert all(search(pattern, text) for text in found)

@@ -80,11 +80,12 @@ def test_read_named_refuses_a_missing_file_a_folder_and_a_broken_file(tmp_path: 
     with pytest.raises(UnreadableSchema) as raised:
         read_named(COMPAT_FIXTURES / "broken.yaml", max_bytes=1_000_000, shown=lambda p: p.name)
     error = raised.value
-    assert (error.path, error.rule, error.line, error.exit_code) == (
+    assert (error.path, error.rule, error.line, error.column, error.exit_code) == (
         "broken.yaml",
         "parse-error",
-        5,
+        4,  # the unclosed `[` itself, not the end of the file where YAML gave up
+        6,
         EXIT_PROBLEMS,
     )
-    assert error.message.startswith("broken.yaml:5: [parse-error] invalid YAML")
-    assert error.hint == "fix the YAML syntax"
+    assert error.message.startswith("broken.yaml:4:6: [parse-error] invalid YAML")
+    assert error.hint.startswith("close it with `]`")

@@ -33,7 +33,12 @@ def lint(
     context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url))
     findings: list[Finding] = []
 
-    def report(schema_path: PurePosixPath, problems: Iterable[Problem], line_of: Any) -> None:
+    def report(
+        schema_path: PurePosixPath,
+        problems: Iterable[Problem],
+        line_of: Any,
+        column: int | None = None,
+    ) -> None:
         if wanted is not None and schema_path not in wanted:
             return
         for problem in problems:
@@ -50,6 +55,7 @@ def lint(
                     path=snapshot.display_path(schema_path),
                     line=line_of(problem.pointer),
                     pointer=problem.pointer,
+                    column=column,
                 )
             )
 
@@ -59,6 +65,7 @@ def lint(
             failure.rel_path,
             [Problem(e.rule, e.message, e.pointer, e.hint) for e in failure.errors],
             lines.get,
+            failure.error.column if not failure.others else None,
         )
     for schema in snapshot.schemas:
         if wanted is not None and schema.rel_path not in wanted:

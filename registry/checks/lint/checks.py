@@ -9,7 +9,6 @@ A Problem names its rule (from `registry.checks.lint.rules`) and where in the bo
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -22,6 +21,8 @@ import referencing.exceptions
 from registry.core import ids
 from registry.core.config import Settings
 from registry.core.model import EventSchema, Version, VersionError, pointer_join
+from registry.core.patterns import problem as pattern_problem
+from registry.core.patterns import runtime_accepts
 from registry.core.refs import ReferenceOutsideRegistry, resource_of
 from registry.core.walk import subschemas
 
@@ -139,21 +140,12 @@ def check_subschemas(schema: EventSchema, context: Context) -> Iterator[Problem]
             )
         pattern = node.get("pattern")
         if isinstance(pattern, str):
-            problem = _regex_problem(pattern)
-            if problem:
-                yield Problem(
-                    "pattern-compiles", f"pattern {pattern!r} {problem}", pointer + "/pattern"
-                )
+            yield from check_pattern(pattern, "pattern", pointer + "/pattern")
         pattern_properties = node.get("patternProperties")
         if isinstance(pattern_properties, Mapping):
             for key in pattern_properties:
-                problem = _regex_problem(key)
-                if problem:
-                    yield Problem(
-                        "pattern-compiles",
-                        f"patternProperties key {key!r} {problem}",
-                        pointer_join(pointer + "/patternProperties", key),
-                    )
+                where = pointer_join(pointer + "/patternProperties", key)
+                yield from check_pattern(key, "patternProperties key", where)
         if "categories" in node and _is_property(pointer):
             yield from _check_categories(node["categories"], vocabulary, pointer)
         ref = node.get("$ref")
@@ -207,14 +199,31 @@ def _is_documented(node: Mapping[str, Any], lookup: Callable[[str], Any]) -> boo
         return True
 
 
-def _regex_problem(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as error:
-        return f"does not compile: {error}"
-    except (RecursionError, OverflowError):
-        return "is too complex to compile"
-    return ""
+def check_pattern(pattern: str, what: str, pointer: str) -> Iterator[Problem]:
+    """A pattern is read as ECMA-262 here and by jsonschema-rs at run time; both must read it.
+
+    jsonschema-rs also accepts some of Rust's syntax (`(?i)`, `\\pL`, `\\A`) and refuses a few
+    ECMA-262 forms (`\\k<name>`, `[^]`): a pattern only one of the two reads is a warning of its
+    own, never "does not compile".
+    """
+    reason = pattern_problem(pattern)
+    at_run_time = runtime_accepts(pattern)
+    if reason and not at_run_time:
+        yield Problem("pattern-compiles", f"{what} {pattern!r} does not compile: {reason}", pointer)
+    elif reason:
+        yield Problem(
+            "pattern-dialect",
+            f"{what} {pattern!r} is outside JSON Schema's regular expressions (ECMA-262): "
+            f"{reason}; jsonschema-rs accepts it, other validators may not",
+            pointer,
+        )
+    elif not at_run_time:
+        yield Problem(
+            "pattern-dialect",
+            f"{what} {pattern!r} is valid ECMA-262, but jsonschema-rs, the runtime's validator, "
+            "does not compile it",
+            pointer,
+        )
 
 
 def _check_categories(value: Any, vocabulary: tuple[str, ...], pointer: str) -> Iterator[Problem]:

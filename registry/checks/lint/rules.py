@@ -109,6 +109,14 @@ RULES: tuple[Rule, ...] = (
         "correct the regular expression",
     ),
     Rule(
+        "pattern-dialect",
+        "Every pattern reads the same in JSON Schema's regular expressions (ECMA-262) and in "
+        "the runtime's validator (jsonschema-rs).",
+        "use the syntax both read: `(?<name>...)`, `\\p{L}`, `^`/`$`; no inline flags, "
+        "`\\k<name>` or `[^]`",
+        Severity.WARNING,
+    ),
+    Rule(
         "categories-vocabulary",
         "`categories` is a list of labels from the configured personal-data vocabulary.",
         "use labels listed under `categories` in the configuration",

@@ -1,0 +1,41 @@
+"""A finding's place reads as editors read it: `path:line:column`, and `col=` on GitHub."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from registry.cli import main
+from registry.report.forms import output_schema
+from tests.paths import FIXTURES
+
+UNCLOSED = FIXTURES / "yaml-slips" / "unclosed-bracket.yaml"
+
+
+def lint_output(fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["lint", str(UNCLOSED), "--format", fmt]) == 1
+    return capsys.readouterr().out
+
+
+def test_text_names_the_line_and_column_of_a_parse_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = lint_output("text", capsys)
+    assert "unclosed-bracket.yaml:10:11: error [parse-error]" in out
+
+
+def test_github_annotations_carry_the_column(capsys: pytest.CaptureFixture[str]) -> None:
+    out = lint_output("github", capsys)
+    assert ",line=10,col=11,title=parse-error::" in out
+
+
+def test_the_json_form_has_the_column_and_follows_the_output_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    document = json.loads(lint_output("json", capsys))
+    (finding,) = document["findings"]
+    assert (finding["line"], finding["column"]) == (10, 11)
+    schema = output_schema()
+    jsonschema.validate(document, {"$ref": "#/$defs/findings_report", "$defs": schema["$defs"]})
