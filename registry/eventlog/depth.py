@@ -4,7 +4,8 @@ Validators, the JSON encoder and copies descend into an event recursively; an ev
 deeply enough exhausts a stack, and jsonschema-rs's is a native one, whose overflow kills the
 process. So no event deeper than the EventLog's `max_event_depth` reaches any of them.
 
-Walking every event would cost a sixth of recording it. Most schemas bound the depth of the
+Walking every event in Python would cost a sixth of recording it; `too_deep` asks a compiled
+validator instead, for a fraction of that. Most schemas bound the depth of the
 events they accept (closed objects, typed items, no recursion): validating such an event is as
 deep as the schema, never deeper, and an accepted event is as shallow as the schema. Their
 events are walked only once validation rejects them, before the rejection is explained. Events
@@ -13,8 +14,11 @@ of every other schema (references, open content) are walked before validation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import Any
+
+import jsonschema_rs
 
 from registry.core.model import JSON
 
@@ -26,6 +30,36 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 _CONTAINERS = (Mapping, list, tuple)
 _SCALAR_TYPES = frozenset({"string", "number", "integer", "boolean", "null"})
 _REFERENCES = ("$ref", "$dynamicRef", "$recursiveRef")
+
+
+def too_deep(event: Any, limit: int) -> bool:
+    """Whether `event` nests objects and arrays more than `limit` levels (a cycle always does).
+
+    Asked of a compiled validator whose schema allows `limit` levels and no more: it stops
+    descending there, whatever the event's depth, and costs a fraction of a walk in Python.
+    Values the compiled validator cannot read (a set, a datetime) are left to `deeper_than`.
+    """
+    try:
+        return not _within_depth(limit)(event)
+    except ValueError:
+        return deeper_than(event, limit)
+
+
+@functools.lru_cache(maxsize=8)
+def _within_depth(limit: int) -> Callable[[Any], bool]:
+    """A compiled check that a value nests at most `limit` levels of objects and arrays."""
+    scalar: dict[str, JSON] = {"type": ["string", "number", "boolean", "null"]}
+    levels: dict[str, JSON] = {}
+    for level in range(1, limit + 1):
+        child = {"$ref": f"#/$defs/level{level + 1}"} if level < limit else scalar
+        levels[f"level{level}"] = {"additionalProperties": child, "items": child}
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": levels,
+        "$ref": "#/$defs/level1",
+    }
+    check: Callable[[Any], bool] = jsonschema_rs.validator_for(schema).is_valid
+    return check
 
 
 def deeper_than(event: Any, limit: int) -> bool:

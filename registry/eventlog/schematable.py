@@ -17,7 +17,7 @@ from typing import Any
 from registry.core.model import EventSchema, SchemaRef, Version
 from registry.core.refs import EventValidator, event_validator_for
 from registry.eventlog.categories import Policy, Redactor, check_categories
-from registry.eventlog.depth import deeper_than, depth_bound
+from registry.eventlog.depth import depth_bound, too_deep
 from registry.eventlog.envelope import RESERVED_PREFIX, check_event_keys
 from registry.eventlog.errors import EventTooDeep
 
@@ -149,5 +149,5 @@ def build_entry(
 
 def check_depth(event: Mapping[str, Any], max_depth: int) -> None:
     """Raise EventTooDeep for an event nested more than `max_depth` levels."""
-    if deeper_than(event, max_depth):
+    if too_deep(event, max_depth):
         raise EventTooDeep(max_depth)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from traitlets import TraitError
 
 from registry.eventlog import EventLog
-from registry.eventlog.depth import DEFAULT_MAX_DEPTH, deeper_than, depth_bound
+from registry.eventlog.depth import DEFAULT_MAX_DEPTH, deeper_than, depth_bound, too_deep
 from registry.eventlog.errors import EventTooDeep, InvalidEvent
 from tests.eventlog.test_event_log import Lines
 from tests.paths import PROJECT
@@ -173,6 +173,22 @@ json_values = st.recursive(
 @given(st.dictionaries(st.text(max_size=2), json_values), st.integers(1, 8))
 def test_the_walk_measures_depth_exactly(event: dict[str, Any], limit: int) -> None:
     assert deeper_than(event, limit) is (depth(event) > limit)
+
+
+@given(st.dictionaries(st.text(max_size=2), json_values), st.integers(1, 8))
+def test_the_compiled_check_measures_depth_as_the_walk_does(
+    event: dict[str, Any], limit: int
+) -> None:
+    assert too_deep(event, limit) is (depth(event) > limit)
+
+
+def test_the_compiled_check_stops_at_the_limit_and_hands_over_what_it_cannot_read() -> None:
+    assert too_deep(nested(200_000), DEFAULT_MAX_DEPTH)
+    cyclic: dict[str, Any] = {}
+    cyclic["self"] = cyclic
+    assert too_deep(cyclic, DEFAULT_MAX_DEPTH)
+    assert not too_deep({"when": {1, 2}}, 2)  # a set: the walk decides
+    assert too_deep({"when": [[{1, 2}]]}, 2)
 
 
 schemas = st.recursive(

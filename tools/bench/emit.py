@@ -406,7 +406,7 @@ def speed(arguments: argparse.Namespace) -> int:
         "lean-floor": "EventLog's own writing path, no checks or validation",
         "ours": "registry.EventLog (validation on)",
         "ours-categories": "registry.EventLog (validation + categories filter)",
-        "ours-open": "registry.EventLog, open schema (depth walked per event)",
+        "ours-open": "registry.EventLog, open schema (depth checked per event)",
         "ours-registry": "registry.EventLog, schema from registry_url (HTTP)",
     }
     print(
