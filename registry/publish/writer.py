@@ -13,12 +13,13 @@ so a failure at any point leaves the previous output as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,26 +234,40 @@ def check_collisions(paths: list[str]) -> None:
 
 def write_tree(files: Mapping[str, bytes], out: Path) -> None:
     """Write `files` as the whole content of `out`, atomically: all of them or nothing."""
+    with staged(out) as staging:
+        made = {staging}
+        for url_path, data in files.items():
+            staged_file(staging, url_path, out, made).write_bytes(data)
+
+
+@contextlib.contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A new folder beside `out` to write into: it replaces `out` as a whole when the block ends
+    without an error, and is removed otherwise, leaving the previous `out` as it was."""
     out = out.absolute()
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         staging.chmod(0o755)
-        made = {staging}
-        for url_path, data in files.items():
-            relative = disk_path(url_path)
-            if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
-                raise PublishError(f"{url_path!r} would be written outside {out}; refused")
-            target = staging / relative
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.update((target.parent, *target.parent.parents))
-            target.write_bytes(data)
+        yield staging
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def staged_file(staging: Path, url_path: str, out: Path, made: set[Path]) -> Path:
+    """Where the file at `url_path` goes in `staging` (its folders made, once each); a path
+    that would leave the folder is refused."""
+    relative = disk_path(url_path)
+    if relative.is_absolute() or any(part in ("", ".", "..") for part in relative.parts):
+        raise PublishError(f"{url_path!r} would be written outside {out}; refused")
+    target = staging / relative
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.update((target.parent, *target.parent.parents))
+    return target
 
 
 def _check_replaceable(out: Path) -> None:

@@ -93,3 +93,33 @@ def test_an_unreachable_registry_or_a_bad_url_is_a_clear_error(
         (tmp_path / "html" / "index.json").write_text("<html></html>")
         vendor(tmp_path / "html", into)
     assert not into.exists()
+
+
+def test_a_registry_listing_more_than_max_bytes_is_refused_before_anything_is_fetched(
+    served: Loopback, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    into = tmp_path / "vendored"
+    listed = json.loads((served.root / "schemas/index.json").read_text())
+    total = len((served.root / "schemas/index.json").read_bytes()) + sum(
+        entry["size"] for entry in listed["files"].values()
+    )
+    argv = ["fetch", served.url + "schemas/", "--into", str(into)]
+    assert cli.main([*argv, "--max-bytes", str(total - 1)]) == 1
+    err = capsys.readouterr().err
+    assert f"lists {total:,} bytes, over the limit of {total - 1:,}" in err
+    assert "raise --max-bytes" in err and not into.exists()
+    assert cli.main([*argv, "--max-bytes", str(total)]) == 0
+    assert cli.main([*argv, "--max-bytes", "0"]) == 2
+
+
+def test_a_file_larger_than_the_index_says_is_cut_off_and_nothing_is_written(
+    served: Loopback, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    published = served.root / "schemas/shop/address/1.json"
+    published.write_bytes(published.read_bytes() + b" " * 10_000_000)
+    into = tmp_path / "vendored"
+    assert cli.main(["fetch", served.url + "schemas/", "--into", str(into)]) == 1
+    err = capsys.readouterr().err
+    assert "shop/address/1.json" in err and "larger than" in err and "was left as it was" in err
+    assert not into.exists()
+    assert not list(tmp_path.glob(".vendored.new-*"))  # the staging folder is gone too
