@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from registry.checks.lint.checks import CHECKS, Context, Problem
+from registry.checks.lint.checks import CHECKS, Check, Context, Problem
+from registry.checks.lint.examples import check_examples
+from registry.checks.lint.keywords import check_keywords
 from registry.checks.lint.rules import RULES, RULES_BY_ID, Rule
+from registry.checks.lint.satisfiable import check_satisfiable
 from registry.checks.lint.tree import tree_problems
 from registry.core.config import Settings
 from registry.core.model import Finding, Severity
@@ -23,6 +26,8 @@ from registry.core.refs import build_registry
 from registry.sources.snapshot import Snapshot
 
 __all__ = ["RULES", "RULES_BY_ID", "Problem", "Rule", "has_errors", "lint"]
+
+EVERY_CHECK: tuple[Check, ...] = (*CHECKS, check_keywords, check_satisfiable, check_examples)
 
 
 def lint(
@@ -71,7 +76,7 @@ def lint(
         if wanted is not None and schema.rel_path not in wanted:
             continue  # the others still resolve `$ref`s and count in the tree checks
         problems: list[Problem] = []
-        for check in CHECKS:
+        for check in EVERY_CHECK:
             problems.extend(check(schema, context))
         report(schema.rel_path, problems, schema.line_of)
     for rel_path, problem, line_of in tree_problems(snapshot):
