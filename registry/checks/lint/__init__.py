@@ -35,7 +35,10 @@ def lint(
 ) -> list[Finding]:
     """Check every file of the snapshot; report those in `only` (all when None)."""
     wanted = None if only is None else set(only)
-    context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url))
+    paths = frozenset(
+        [*(s.rel_path for s in snapshot.schemas), *(f.rel_path for f in snapshot.failures)]
+    )
+    context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url), paths)
     findings: list[Finding] = []
 
     def report(
