@@ -88,11 +88,13 @@ def check_change(
     *,
     base_label: str = "the base",
     head_label: str = "the working tree",
+    lint_changed: bool = True,
 ) -> Review:
-    """Governance of the head against the base, and lint of every changed file."""
+    """Governance of the head against the base, and (unless `lint_changed` is False, when a
+    lint of its own reports them) lint of every changed file."""
     changed = changed_files(base, head)
     governance = govern(base, head, settings, base_label=base_label)
-    lint_findings = tuple(lint(head, settings, only=changed)) if changed else ()
+    lint_findings = tuple(lint(head, settings, only=changed)) if changed and lint_changed else ()
     return Review(
         base_label, head_label, governance, lint_findings, changed, head, settings.base_url
     )
