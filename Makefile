@@ -1,7 +1,9 @@
 # Two entry points, both self-contained on a fresh machine with Python 3.10+ and git:
 #   make run   set up, check the schemas, build the docs site with the registry, serve it
+#              (on http://127.0.0.1:8000/; `make run PORT=8001` for another port)
 #   make test  set up, then ruff, mypy and the whole test suite
 PYTHON ?= python3
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -16,7 +18,7 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/telemetry-registry lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
-	$(BIN)/telemetry-registry serve
+	$(BIN)/telemetry-registry serve --port $(PORT)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check registry tests tools

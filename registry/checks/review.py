@@ -8,6 +8,7 @@ break and the unified diff of each version. `registry.report.review` renders it.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -87,11 +88,13 @@ def check_change(
     *,
     base_label: str = "the base",
     head_label: str = "the working tree",
+    lint_changed: bool = True,
 ) -> Review:
-    """Governance of the head against the base, and lint of every changed file."""
+    """Governance of the head against the base, and (unless `lint_changed` is False, when a
+    lint of its own reports them) lint of every changed file."""
     changed = changed_files(base, head)
     governance = govern(base, head, settings, base_label=base_label)
-    lint_findings = tuple(lint(head, settings, only=changed)) if changed else ()
+    lint_findings = tuple(lint(head, settings, only=changed)) if changed and lint_changed else ()
     return Review(
         base_label, head_label, governance, lint_findings, changed, head, settings.base_url
     )
@@ -130,17 +133,21 @@ def _witnesses(
     registries: tuple[Registry[Any], Registry[Any]],
     policy: str,
 ) -> list[Witness]:
-    """An event proving each break of the version, under the event's own policy."""
-    found: list[Witness] = []
+    """One event per distinct break of the version, in the directions its mode checks.
+
+    A transitive mode compares with every earlier version, and the same event often breaks
+    several of them: it is shown once, naming every version that accepts it.
+    """
     new = assessment.schema
     if new is None:
-        return found
+        return []
+    found: dict[tuple[Mode, str], tuple[Witness, list[str]]] = {}
     for pair in assessment.comparisons:
         in_place = pair.against == assessment.ref
         old = assessment.before if in_place else head.get(pair.against)
         if old is None:
             continue
-        for direction in WITNESS_DIRECTIONS:
+        for direction in _directions(assessment, in_place):
             if not breaking_changes(pair, direction):
                 continue
             witness = check(
@@ -153,8 +160,32 @@ def _witnesses(
             ).witness
             if witness is None:
                 continue
-            found.append(_name_copies(witness, pair.against) if in_place else witness)
-    return found
+            if in_place:
+                witness = _name_copies(witness, pair.against)
+            key = (direction, json.dumps(witness.instance, sort_keys=True))
+            if key in found:
+                found[key][1].append(str(pair.against.version))
+            else:
+                found[key] = (witness, [str(pair.against.version)])
+    return [_naming_all(witness, versions) for witness, versions in found.values()]
+
+
+def _directions(assessment: Assessment, in_place: bool) -> tuple[Mode, ...]:
+    """The directions the event's mode checks; an edit in place breaks its contract either way."""
+    mode = assessment.mode.pairwise
+    if in_place or mode is Mode.FULL:
+        return WITNESS_DIRECTIONS
+    return (mode,) if mode in WITNESS_DIRECTIONS else ()
+
+
+def _naming_all(witness: Witness, versions: list[str]) -> Witness:
+    """The same event breaks several earlier versions: name them all where one was named."""
+    if len(versions) == 1:
+        return witness
+    listed = "versions " + ", ".join(versions[:-1]) + f" and {versions[-1]}"
+    if witness.direction is Mode.BACKWARD:
+        return replace(witness, valid_under=listed)
+    return replace(witness, invalid_under=listed)
 
 
 def _name_copies(witness: Witness, ref: SchemaRef) -> Witness:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from registry import __version__
 from registry.cli import handler
 from registry.cli.options import Parser
-from registry.cli.table import COMMANDS
+from registry.cli.table import COMMANDS, epilog
 from registry.errors import EXIT_OK, RegistryError
 
 if TYPE_CHECKING:
@@ -81,7 +81,12 @@ def _run(argv: list[str]) -> int:
     top = build_parser().parse_args(argv)
     name: str = top.command
     module: CommandModule = importlib.import_module(COMMANDS[name].module)
-    parser = Parser(prog=f"{PROG} {name}", description=COMMANDS[name].summary)
+    parser = Parser(
+        prog=f"{PROG} {name}",
+        description=COMMANDS[name].summary,
+        epilog=epilog(PROG, name),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     module.add_arguments(parser)
     args = parser.parse_args(top.arguments)
     from registry.core.config import load_settings

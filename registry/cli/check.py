@@ -17,10 +17,19 @@ from registry.report.findings import render
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_git_options(parser)
     add_format(parser, ("text", "json", "github"))
+    parser.add_argument(
+        "--no-lint",
+        dest="lint",
+        action="store_false",
+        help="check only the versions' rules, not lint's (when `lint` runs beside it, as in the "
+        "pre-commit hooks, so that each finding is printed once)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    return check(settings, base=args.base, head=args.head, output_format=args.format)
+    return check(
+        settings, base=args.base, head=args.head, output_format=args.format, lint=args.lint
+    )
 
 
 def check(
@@ -29,6 +38,7 @@ def check(
     base: str | None = None,
     head: str | None = None,
     output_format: str = "text",
+    lint: bool = True,
 ) -> int:
     """Governance and lint of the head against the base; 1 when a rule is violated."""
     sides = load_base_and_head(settings, base=base, head=head, shown=display)
@@ -38,6 +48,7 @@ def check(
         settings,
         base_label=sides.base_label,
         head_label=sides.head_label,
+        lint_changed=lint,
     )
     if output_format == "text":
         print(f"Compared {review.head_label} with {review.base_label}.")

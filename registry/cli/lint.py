@@ -35,4 +35,13 @@ def lint_paths(paths: Sequence[Path], settings: Settings, *, output_format: str 
         checked += selection.checked
         findings.extend(lint(selection.snapshot, settings, only=selection.only))
     sys.stdout.write(render(findings, output_format, checked=checked))
+    if not checked:
+        where = ", ".join(display(path) for path in paths) or display(settings.schema_root)
+        print(
+            f"warning: no schema files (.yaml, .yml or .json) in {where}\n"
+            "hint: name the folder that holds the schemas, or set `schema-root` in the "
+            "configuration",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     return EXIT_PROBLEMS if has_errors(findings) else EXIT_OK

@@ -43,9 +43,11 @@ def serve(settings: Settings, *, site: Path | None = None, port: int = 8000) -> 
     try:
         server = make_server(site, port)
     except OSError as error:
+        other = port + 1 if 0 < port < 65535 else 8001
         raise UsageError(
             f"cannot listen on 127.0.0.1:{port} ({error.strerror})",
-            "choose another --port, or 0 for any free one",
+            f"choose another port with `--port {other}` (`make run PORT={other}` in this "
+            "project), or `--port 0` for any free one",
         ) from None
     url = server_url(server)
     base_path = ids.base_path(settings.base_url)

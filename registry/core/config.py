@@ -63,6 +63,8 @@ class Settings:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     main_branch: str = "main"
     max_file_bytes: int = 1_000_000
+    allowed_keywords: frozenset[str] = frozenset()
+    """Keys the `unknown-keyword` rule accepts beyond the drafts' and the registry's own."""
     source: str = "(defaults)"
 
     def for_event(self, schema_id: str) -> EventSettings:
@@ -116,6 +118,7 @@ _KEYS = {
     "categories",
     "main-branch",
     "max-file-bytes",
+    "allowed-keywords",
 }
 
 
@@ -160,6 +163,9 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
     max_bytes = table.get("max-file-bytes", 1_000_000)
     if not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ConfigError(source, "'max-file-bytes' must be a positive integer")
+    allowed = table.get("allowed-keywords", [])
+    if not isinstance(allowed, list) or not all(isinstance(k, str) for k in allowed):
+        raise ConfigError(source, "'allowed-keywords' must be a list of strings")
     main_branch = table.get("main-branch", "main")
     if not isinstance(main_branch, str) or not main_branch:
         raise ConfigError(source, "'main-branch' must be a branch name")
@@ -173,6 +179,7 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
         categories=tuple(categories),
         main_branch=main_branch,
         max_file_bytes=max_bytes,
+        allowed_keywords=frozenset(allowed),
         source=source,
     )
 

@@ -19,6 +19,8 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 LOOPBACK = "127.0.0.1"
+NOT_FOUND_PAGE = "404.html"
+"""The page a site (mkdocs writes one) shows for a path it does not have."""
 
 
 class ETagCache:
@@ -91,6 +93,22 @@ class RegistryRequestHandler(SimpleHTTPRequestHandler):
             self.send_header("Cache-Control", "no-cache")
             self._etag = None
         super().end_headers()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing page is answered with the site's own 404.html (as static hosts do)."""
+        page = Path(self.directory) / NOT_FOUND_PAGE
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _file_for_request(self) -> str | None:
         """The file a GET would send: the path itself, or a folder's index.html."""

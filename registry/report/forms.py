@@ -127,6 +127,7 @@ def assessment_form(review: Review, assessment: Assessment) -> dict[str, JSON]:
         "path": assessment.path,
         "compared_with": str(assessment.before.version) if assessment.before else None,
         "mode": assessment.mode.value,
+        "owner": assessment.owner or None,
         "compatible": assessment.compatible if assessment.comparisons else None,
         "bump": assessment.bump or None,
         "required_bump": assessment.required_bump or None,

@@ -11,9 +11,16 @@ import json
 import re
 from collections.abc import Iterable
 
-from registry.checks.governance import BREAKING_KEY, PAIRWISE_MODES, Assessment, Status
+from registry.checks.governance import (
+    BREAKING_KEY,
+    PAIRWISE_MODES,
+    Assessment,
+    Status,
+    breaking_changes,
+)
 from registry.checks.review import Review
 from registry.compat import Witness
+from registry.compat.catalogue import ANNOTATION_CHANGE_TYPES
 from registry.core import ids
 from registry.core.model import Change, Finding, Severity, VersionStyle
 from registry.report.findings import plural, render_github
@@ -23,6 +30,7 @@ MARKER = "<!-- telemetry-registry review -->"
 """The first line of the Markdown, by which a workflow finds and updates its earlier comment."""
 
 FORMATS = ("markdown", "json", "github")
+_ANNOTATION_TYPES = frozenset(ANNOTATION_CHANGE_TYPES.values())
 _STATUS_WORDS = {
     Status.ADDED: "added",
     Status.ANNOTATED: "edited in place (annotations only)",
@@ -160,7 +168,8 @@ def _section(review: Review, assessment: Assessment) -> list[str]:
     event = f"mode **{assessment.mode.value}**"
     if assessment.before is not None and assessment.status is Status.ADDED:
         where += f" · compared with {assessment.before.version}"
-    lines.append(f"{where} · {event}")
+    owner = f" · owner **{_inline(assessment.owner)}**" if assessment.owner else ""
+    lines.append(f"{where} · {event}{owner}")
     lines.append("")
     if assessment.new_event:
         namespace = " in a new namespace" if assessment.new_namespace else ""
@@ -235,13 +244,33 @@ def _ok(compatible: bool) -> str:
 
 
 def _changes(assessment: Assessment) -> list[str]:
+    """Each change that can affect an event on its own line; annotation edits on one line; then
+    what the transitive comparisons add to the predecessor's."""
     changes = assessment.changes
     if not changes:
         return ["No differences in what the schema says.", ""]
     lines = ["**Changes**", ""]
+    annotations = sorted({c.path or "/" for c in changes if c.type in _ANNOTATION_TYPES})
     for change in changes:
-        lines.append(f"- {_change_item(change)}")
-    return [*lines, ""]
+        if change.type not in _ANNOTATION_TYPES:
+            lines.append(f"- {_change_item(change)}")
+    if annotations:
+        places = ", ".join(f"`{path}`" for path in annotations)
+        lines.append(f"- Annotations only, which no event depends on: {places}")
+    lines.append("")
+    seen = {(change.type, change.path) for change in changes}
+    for pair in assessment.comparisons[1:]:
+        extra = [
+            change
+            for change in breaking_changes(pair, assessment.mode)
+            if (change.type, change.path) not in seen
+        ]
+        seen.update((change.type, change.path) for change in extra)
+        if extra:
+            lines += [f"**Also breaks against {pair.against.version}**", ""]
+            lines += [f"- {_change_item(change)}" for change in extra]
+            lines.append("")
+    return lines
 
 
 def _change_item(change: Change) -> str:
@@ -255,11 +284,16 @@ def _witness(witness: Witness) -> list[str]:
     body = json.dumps(witness.instance, indent=2, ensure_ascii=False, sort_keys=True)
     return [
         f"**Counterexample ({witness.direction.value}):** an event that "
-        f"{witness.valid_under} accepts and {witness.invalid_under} rejects:",
+        f"{witness.valid_under} {_verb('accept', witness.valid_under)} and "
+        f"{witness.invalid_under} {_verb('reject', witness.invalid_under)}:",
         "",
         *_fenced(body, "json"),
         "",
     ]
+
+
+def _verb(verb: str, subject: str) -> str:
+    return verb if subject.startswith("versions ") else verb + "s"
 
 
 def _finding_items(findings: Iterable[Finding]) -> list[str]:

@@ -28,8 +28,17 @@ GOLDEN = GOLDEN_DIR / "review.md"
 
 
 def representative_change(repo: GitRepo) -> GitRepo:
-    """A breaking minor bump, a declared integer break, a deprecation, a new namespace."""
-    repo = published(repo, "checkout-1.0.0.yaml", "login-1.yaml", "basket-1.0.0.yaml")
+    """A breaking minor bump, a declared integer break, a deprecation, a new namespace, and a
+    transitive break of an event with an owner."""
+    repo = published(
+        repo,
+        "checkout-1.0.0.yaml",
+        "login-1.yaml",
+        "basket-1.0.0.yaml",
+        "invoice-1.0.0.yaml",
+        "invoice-1.1.0.yaml",
+    )
+    place(repo, "invoice-1.2.0.yaml")
     place(repo, "checkout-1.1.0-breaking.yaml")
     place(repo, "basket-1.0.0-deprecated.yaml")
     place(repo, "login-2-declared.yaml")
@@ -70,7 +79,7 @@ def test_the_markdown_report_says_everything_a_reviewer_needs(
     assert lines[0] == "<!-- telemetry-registry review -->"
     assert lines[1].startswith("## Schema review: ❌ ")
     summary = lines[3]
-    assert "3 versions added" in summary and "new namespace `marketing`" in summary
+    assert "4 versions added" in summary and "new namespace `marketing`" in summary
     assert "1 deprecated" in summary and "edited in place" in summary
     section = markdown.split("`shop/checkout` 1.1.0 — added", 1)[1].split("\n### ", 1)[0]
     assert "**Bump:** minor (1.0.0 → 1.1.0); the change needs at least **major**." in section
@@ -81,8 +90,53 @@ def test_the_markdown_report_says_everything_a_reviewer_needs(
     assert "currency" not in witness  # accepted by 1.0.0, rejected by 1.1.0
     assert "`bump-matches-change`" in section
     assert "<details>" in section and "+  currency:" in section
+    assert "**Counterexample (forward)" not in section  # the event's mode is backward
+    assert "- Annotations only, which no event depends on: `/examples`" in section
     assert "**Declared breaking change**" in markdown
     assert "`description-present`" in markdown
+
+
+def test_a_transitive_break_names_the_earlier_version_once_with_its_owner(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo.root)
+    repo = representative_change(git_repo)
+
+    code, markdown = review(repo, capsys, "--base", "main")
+
+    assert code == 1
+    section = markdown.split("`billing/invoice` 1.2.0 — added", 1)[1].split("\n### ", 1)[0]
+    assert "· owner **billing-team**" in section
+    assert "| **backward_transitive** (configured) | 1.1.0 ✅ compatible, 1.0.0 ❌" in section
+    assert "**Also breaks against 1.0.0**" in section
+    assert section.count("**Counterexample") == 1
+    problems = [line for line in section.splitlines() if "`bump-matches-change`" in line]
+    assert (
+        len(problems) == 1
+        and "breaks backward_transitive compatibility with 1.0.0" in (problems[0])
+    )
+
+
+def test_an_event_that_breaks_every_earlier_version_is_shown_once_naming_them_all(
+    git_repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(git_repo.root)
+    repo = published(git_repo, "invoice-1.0.0.yaml", "invoice-1.1.0.yaml")
+    newest = repo.root / "schemas/billing/invoice/1.2.0.yaml"
+    text = (repo.root / "schemas/billing/invoice/1.1.0.yaml").read_text()
+    newest.write_text(
+        text.replace("version: 1.1.0", "version: 1.2.0").replace(
+            "required: [amount]", "required: [amount, currency]"
+        )
+    )
+
+    code, markdown = review(repo, capsys, "--base", "main", "--format", "json")
+
+    assert code == 1
+    (version,) = json.loads(markdown)["versions"]
+    assert [w["direction"] for w in version["witnesses"]] == ["backward"]
+    assert version["witnesses"][0]["valid_under"] == "versions 1.1.0 and 1.0.0"
+    assert version["owner"] == "billing-team"
 
 
 def test_a_passing_change_says_so(

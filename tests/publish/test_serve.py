@@ -111,4 +111,40 @@ def test_serve_on_a_port_in_use_is_a_usage_error(
         blocker.listen()
         port = blocker.getsockname()[1]
         assert main(["serve", "--dir", str(site), "--port", str(port)]) == 2
-    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err
+    assert f"hint: choose another port with `--port {port + 1}` (`make run PORT={port + 1}`" in err
+
+
+def test_an_unknown_path_is_answered_with_the_sites_own_404_page(site: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    from tests.loopback import start
+
+    (site / "404.html").write_text("<h1>Not here, but the search is</h1>", encoding="utf-8")
+    server = start(site)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(server.url + "no/such/page/", timeout=10)
+    finally:
+        server.stop()
+
+    assert missing.value.code == 404
+    assert missing.value.read() == b"<h1>Not here, but the search is</h1>"
+    assert missing.value.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_makefile_passes_its_port_to_serve() -> None:
+    import subprocess
+
+    from tests.paths import PROJECT
+
+    dry = subprocess.run(
+        ["make", "-n", "-W", "pyproject.toml", "run", "PORT=8001", "BIN=.venv/bin"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "telemetry-registry serve --port 8001" in dry.stdout

@@ -13,6 +13,7 @@ with a top-level `x-breaking-change: <reason>`, which the review then shows prom
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -75,6 +76,15 @@ def _opens_namespace(ref: SchemaRef, settings: Settings, known: set[str | None])
     return bool(namespace) and namespace not in known
 
 
+RENAME_SIMILARITY = 0.5
+"""How much of a deleted file's text a new version must keep to read as a rename (as git's
+rename detection counts it)."""
+
+
+def _similarity(old: EventSchema, new: EventSchema) -> float:
+    return difflib.SequenceMatcher(None, old.source, new.source).ratio()
+
+
 def _without_identity(body: Mapping[str, JSON]) -> dict[str, JSON]:
     return {key: value for key, value in body.items() if key not in ("$id", "version")}
 
@@ -96,6 +106,7 @@ def _deleted(
         ),
         None,
     )
+    newer = [other for other in added if other.id == ref.id]
     unreadable = {failure.rel_path: failure for failure in head.failures}
     if old.rel_path in unreadable and unreadable[old.rel_path].ref is not None:
         why = "its file is no longer a valid schema (see the file's lint findings)"
@@ -109,9 +120,20 @@ def _deleted(
             f"keep {ref} published (mark it `deprecated: true` with `x-replaced-by: "
             f"{renamed_to.id}`) and add the new event beside it"
         )
-    elif any(other.id == ref.id for other in added):
-        why = "a new version of the event was added in its place"
-        hint = "restore the published file and copy it (not rename it) to make the new version"
+    elif newer:
+        moved = max(newer, key=lambda other: _similarity(old, head.by_ref[other]))
+        if _similarity(old, head.by_ref[moved]) >= RENAME_SIMILARITY:
+            why = f"the new version {moved.version} holds most of its text"
+            hint = (
+                f"restore the published file from {base_label}: a new version is a copy beside "
+                "the published ones, never a rename of one"
+            )
+        else:
+            why = "the file is gone"
+            hint = (
+                f"restore the file from {base_label}: published versions stay beside new ones "
+                f"such as {moved.version}"
+            )
     else:
         why = "the file is gone"
         hint = RULES_BY_ID["version-deleted"].hint

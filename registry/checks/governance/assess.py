@@ -30,6 +30,9 @@ from registry.core.model import EventSchema, Finding, SchemaRef, VersionStyle
 from registry.core.refs import build_registry
 from registry.sources.snapshot import Snapshot
 
+UNRESOLVED = "REFERENCE_UNRESOLVED"
+"""The engine's change for a `$ref` it cannot follow."""
+
 
 class Assessor:
     """The rules that need the compatibility engine, with each snapshot's `$ref` registry."""
@@ -220,39 +223,56 @@ class Assessor:
         schema, before = assessment.schema, assessment.before
         assert schema is not None and before is not None
         assert schema.version is not None and before.version is not None
+        unresolved = next(
+            (c for p in assessment.comparisons for c in p.changes if c.type == UNRESOLVED), None
+        )
+        if unresolved is not None:
+            # an unresolved `$ref` counts as a break, but the fix is the reference, not a bump
+            yield finding(
+                self.settings,
+                "bump-matches-change",
+                f"the bump of {schema.version} cannot be checked while a `$ref` of it does not "
+                f"resolve ({unresolved.new_path or unresolved.path})",
+                assessment.path,
+                schema.line_of("/version"),
+                pointer="/version",
+                hint="fix the reference first; lint's `ref-resolves` finding says how",
+            )
+            return
         mode = assessment.mode
         broken = broken_against(assessment)
-        reasons = "; ".join(c.description for c in breaking_changes(broken, mode)) if broken else ""
-        if schema.version.style is VersionStyle.INTEGER:
-            if required == "major" and not assessment.declared_break:
-                yield finding(
-                    self.settings,
-                    "breaking-change-undeclared",
-                    f"version {schema.version} of {schema.id} is incompatible with "
-                    f"{broken.against.version if broken else before.version} under "
-                    f"{mode.value} compatibility"
-                    + (f" ({reasons})" if reasons else "")
-                    + f" but does not declare `{BREAKING_KEY}`",
-                    assessment.path,
-                    schema.line_of(""),
-                )
-        elif not satisfies(bump, required, before.version):
+        count = len(breaking_changes(broken, mode)) if broken else 0
+        against = broken.against.version if broken else before.version
+        why = (
+            f"it breaks {mode.value} compatibility with {against}"
+            + (f" in {count} places" if count > 1 else "")
+            + (" (see the changes)" if count else "")
+        )
+        breaking = required == "major"
+        undeclared = breaking and not assessment.declared_break
+        if schema.version.style is VersionStyle.SEMVER and not satisfies(
+            bump, required, before.version
+        ):
             target = next_version(before.version, required)
             yield finding(
                 self.settings,
                 "bump-matches-change",
                 f"{schema.version} is a {bump} bump from {before.version}, but the change needs "
-                f"a {required} bump ({target})"
-                + (
-                    f": it is incompatible with {broken.against.version} under {mode.value} "
-                    f"compatibility" + (f" ({reasons})" if reasons else "")
-                    if required == "major" and broken
-                    else ""
-                ),
+                f"a {required} bump ({target})" + (f": {why}" if breaking else ""),
                 assessment.path,
                 schema.line_of("/version"),
                 pointer="/version",
-                hint=f"number the version {target} or above",
+                hint=f"number the version {target} or above"
+                + (f" and declare `{BREAKING_KEY}: <why>` at its top" if undeclared else ""),
+            )
+        elif undeclared:
+            yield finding(
+                self.settings,
+                "breaking-change-undeclared",
+                f"version {schema.version} of {schema.id} is a breaking change ({why}) but does "
+                f"not declare `{BREAKING_KEY}`",
+                assessment.path,
+                schema.line_of(""),
             )
         if assessment.declared_break:
             yield finding(

@@ -68,6 +68,13 @@ class Assessment:
         return value.strip() if isinstance(value, str) else ""
 
     @property
+    def owner(self) -> str:
+        """Who answers for the event (`x-owner`), as the version (or the deleted one) says."""
+        schema = self.schema or self.before
+        value = schema.body.get("x-owner") if schema else None
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
     def compatible(self) -> bool:
         """Compatible under the event's mode with everything it was compared with."""
         mode = self.mode.pairwise

@@ -44,8 +44,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "breaking-change-undeclared",
-        f"An integer version that is incompatible under the event's mode declares "
-        f"`{BREAKING_KEY}` with a reason.",
+        f"A new version that is incompatible under the event's mode (an integer version, a "
+        f"semantic major, or a minor while the major is 0) declares `{BREAKING_KEY}` with a "
+        "reason.",
         f"add `{BREAKING_KEY}: <why, and what consumers must do>` at the top of the new "
         "version, or make the change compatible",
     ),

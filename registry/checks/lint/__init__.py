@@ -14,8 +14,11 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from registry.checks.lint.checks import CHECKS, Context, Problem
+from registry.checks.lint.checks import CHECKS, Check, Context, Problem
+from registry.checks.lint.examples import check_examples
+from registry.checks.lint.keywords import check_keywords
 from registry.checks.lint.rules import RULES, RULES_BY_ID, Rule
+from registry.checks.lint.satisfiable import check_satisfiable
 from registry.checks.lint.tree import tree_problems
 from registry.core.config import Settings
 from registry.core.model import Finding, Severity
@@ -24,13 +27,18 @@ from registry.sources.snapshot import Snapshot
 
 __all__ = ["RULES", "RULES_BY_ID", "Problem", "Rule", "has_errors", "lint"]
 
+EVERY_CHECK: tuple[Check, ...] = (*CHECKS, check_keywords, check_satisfiable, check_examples)
+
 
 def lint(
     snapshot: Snapshot, settings: Settings, *, only: Iterable[PurePosixPath] | None = None
 ) -> list[Finding]:
     """Check every file of the snapshot; report those in `only` (all when None)."""
     wanted = None if only is None else set(only)
-    context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url))
+    paths = frozenset(
+        [*(s.rel_path for s in snapshot.schemas), *(f.rel_path for f in snapshot.failures)]
+    )
+    context = Context(settings, build_registry(snapshot.schemas, base_url=settings.base_url), paths)
     findings: list[Finding] = []
 
     def report(
@@ -71,7 +79,7 @@ def lint(
         if wanted is not None and schema.rel_path not in wanted:
             continue  # the others still resolve `$ref`s and count in the tree checks
         problems: list[Problem] = []
-        for check in CHECKS:
+        for check in EVERY_CHECK:
             problems.extend(check(schema, context))
         report(schema.rel_path, problems, schema.line_of)
     for rel_path, problem, line_of in tree_problems(snapshot):

@@ -46,6 +46,8 @@ class Context:
 
     settings: Settings
     references: referencing.Registry[Any]
+    paths: frozenset[PurePosixPath] = frozenset()
+    """Every file of the snapshot, so that a hint never says to overwrite one."""
 
 
 Check = Callable[[EventSchema, "Context"], Iterator[Problem]]
@@ -94,8 +96,27 @@ def check_version(schema: EventSchema, context: Context) -> Iterator[Problem]:
             "version-matches-filename",
             f"the file is named {schema.rel_path.name} but declares version {version}",
             "/version",
-            f"rename the file to {version}{schema.rel_path.suffix}",
+            _filename_hint(schema, version, context),
         )
+
+
+def _filename_hint(schema: EventSchema, version: Version, context: Context) -> str:
+    """Rename only when no file holds that name: a copied file is a new version, not a move."""
+    folder, stem = schema.rel_path.parent, schema.rel_path.stem
+    taken = [p for p in context.paths if p.parent == folder and p.stem == str(version)]
+    try:
+        named = Version.parse(int(stem) if stem.isdigit() else stem)
+    except VersionError:
+        named = None
+    if taken and named is not None:
+        return (
+            f"set `version: {named}`: {taken[0].name} already holds version {version}, and "
+            "renaming this file would overwrite it"
+        )
+    rename = f"rename the file to {version}{schema.rel_path.suffix}"
+    if named is not None:
+        return f"{rename}, or set `version: {named}` if this file is version {named}"
+    return rename
 
 
 def check_documented(schema: EventSchema, context: Context) -> Iterator[Problem]:
@@ -270,7 +291,27 @@ def _check_ref(
             reason = f"the pointer {cause.ref!r} names nothing in the schema it points into"
         else:
             reason = str(cause)
-        yield Problem("ref-resolves", f"`$ref` {ref!r} does not resolve: {reason}", pointer)
+        yield Problem(
+            "ref-resolves",
+            f"`$ref` {ref!r} does not resolve: {reason}",
+            pointer,
+            _local_ref_hint(ref, schema.body) if ref.startswith("#") else "",
+        )
+
+
+def _local_ref_hint(ref: str, body: Mapping[str, Any]) -> str:
+    """A reference into this same schema names a definition in it, not another version."""
+    container, _, name = ref.removeprefix("#/").rpartition("/")
+    if container not in ("$defs", "definitions"):
+        return "correct the pointer after `#`, so that it names a part of this schema"
+    defined = body.get(container)
+    defined = defined if isinstance(defined, Mapping) else {}
+    from registry.checks.lint.keywords import closest
+
+    guess = closest(name, [key for key in defined if isinstance(key, str)])
+    if guess:
+        return f"did you mean `#/{container}/{guess}`?"
+    return f"add `{name}` under `{container}` in this schema, or correct the pointer"
 
 
 def _unreadable(ref: str, error: ValueError) -> str:

@@ -117,6 +117,23 @@ RULES: tuple[Rule, ...] = (
         Severity.WARNING,
     ),
     Rule(
+        "unknown-keyword",
+        "Every key of a schema is a keyword of its draft, an annotation this registry documents "
+        "(`version`, `categories`, `deprecated`, `examples`), starts with `x-`, or is listed "
+        "under `allowed-keywords`.",
+        "correct the keyword's spelling",
+    ),
+    Rule(
+        "schema-unsatisfiable",
+        "The schema, and each property's subschema, accepts at least one value.",
+        "make the keywords agree on at least one value",
+    ),
+    Rule(
+        "example-valid",
+        "Every `examples` entry, of the event or of a property, is valid against its schema.",
+        "correct the example",
+    ),
+    Rule(
         "categories-vocabulary",
         "`categories` is a list of labels from the configured personal-data vocabulary.",
         "use labels listed under `categories` in the configuration",

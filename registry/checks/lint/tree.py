@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from registry.checks.lint.checks import Problem
-from registry.core.model import EventSchema
+from registry.core.model import EventSchema, Version, VersionError
 from registry.sources.snapshot import Snapshot
 
 
@@ -28,6 +28,7 @@ def tree_problems(
                     "duplicate-version",
                     f"{ref} is also declared by {snapshot.display_path(first.rel_path)}",
                     "/version",
+                    _duplicate_hint(schema, first),
                 ),
                 schema.line_of,
             )
@@ -52,3 +53,18 @@ def tree_problems(
                         ),
                         schema.line_of,
                     )
+
+
+def _duplicate_hint(copy: EventSchema, first: EventSchema) -> str:
+    """A copied file whose name already says its new version needs only its `version` set."""
+    stem = copy.rel_path.stem
+    try:
+        named = Version.parse(int(stem) if stem.isdigit() else stem)
+    except VersionError:
+        return ""
+    if copy.version is not None and named != copy.version:
+        return (
+            f"set `version: {named}` in this file, as its name says "
+            f"({first.rel_path.name} keeps {copy.version})"
+        )
+    return ""
