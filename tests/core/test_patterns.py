@@ -97,7 +97,14 @@ def test_our_reading_agrees_with_jsonschema_rs_on_generated_patterns_and_strings
         expected = runtime_verdict(pattern, text)
         assume(expected is not None)
         assume(not (rs_dot_deviates(pattern) and any(c in text for c in "\r\u2028\u2029")))
+        assume(not (rs_classes_deviate(pattern) and not text.isascii()))
         assert search(pattern, text) is expected, (pattern, text, translate(pattern))
+
+
+def rs_classes_deviate(pattern: str) -> bool:
+    """Where jsonschema-rs departs from ECMA-262: with a look-around its backtracking engine
+    reads `\\d`, `\\w`, `\\s` and their negations by Unicode (`\\d` matches U+0663)."""
+    return "(?" in pattern and any(f"\\{c}" in pattern for c in "dDwWsS")
 
 
 def rs_dot_deviates(pattern: str) -> bool:
