@@ -44,8 +44,7 @@ class Registered:
         Registration refuses `__` property names, so validation alone then keeps reserved
         and non-string keys out of events, and recording skips checking them.
         """
-        body = self.schema.body
-        return body.get("additionalProperties") is False and "patternProperties" not in body
+        return admits_only_named(self.schema.body)
 
     @property
     def version_value(self) -> int | str:
@@ -142,9 +141,15 @@ def build_entry(
             )
     check_categories(body)
     validator = event_validator_for(schema, others, base_url=base_url)
-    redactor = Redactor(body, validator.references)
+    name = f"schema {schema.id} version {schema.version}"
+    redactor = Redactor(body, validator.references, name, closed=admits_only_named(body))
     used = redactor if redactor.uses_categories else None
     return Registered(schema, validator, used, depth_bound(body))
+
+
+def admits_only_named(body: Mapping[str, Any]) -> bool:
+    """Whether a schema admits only the top-level keys it names."""
+    return body.get("additionalProperties") is False and "patternProperties" not in body
 
 
 def check_depth(event: Mapping[str, Any], max_depth: int) -> None:
