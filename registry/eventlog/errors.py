@@ -62,26 +62,29 @@ class EventTooDeep(InvalidEvent):
 class SchemaViolation(InvalidEvent):
     """An event its schema does not accept: jsonschema's error, said in one line.
 
-    The message names the schema's `$id` and version, where in the event the rule failed (a
-    JSON pointer) and the keyword that failed; jsonschema's own attributes (`path`,
-    `schema_path`, `instance`, `schema`, `validator_value`, `context`, `cause`) are kept, so
-    code that reads them still can, but `str()` never prints the schema.
+    `str()` names the schema's `$id` and version, where in the event the rule failed (a JSON
+    pointer) and the keyword that failed, and never prints the schema. Everything else is
+    jsonschema's, for code written against it: `message` is jsonschema's own message, and
+    `path`, `schema_path`, `instance`, `schema`, `validator_value`, `context`, `cause` are kept.
     """
 
     def __init__(self, error: ValidationError, schema_id: str, version: object) -> None:
         self.schema_id = schema_id
         self.version = version
         self.pointer = "".join(f"/{part}" for part in error.absolute_path)
-        self.reason = _shortened(error.message)
         keyword = str(error.validator)
+        self.description = (
+            f"event of schema {schema_id!r} version {version} is invalid at "
+            f"{self.pointer or '/'}: {_shortened(error.message)} (keyword `{keyword}`)"
+        )
         InvalidEvent.__init__(
             self,
-            f"event of schema {schema_id!r} version {version} is invalid at "
-            f"{self.pointer or '/'}: {self.reason} (keyword `{keyword}`)",
+            self.description,
             "change the event to match the schema, or record it with the version it was "
             "written for",
             keyword=keyword,
         )
+        self.message = error.message
         self.path = self.relative_path = error.path
         self.schema_path = self.relative_schema_path = error.schema_path
         self.context = error.context
@@ -90,6 +93,9 @@ class SchemaViolation(InvalidEvent):
         self.instance = error.instance
         self.schema = error.schema
         self.parent = error.parent
+
+    def __str__(self) -> str:
+        return f"{self.description}; {self.hint}"
 
 
 def _shortened(text: str) -> str:
