@@ -31,6 +31,18 @@ if TYPE_CHECKING:
 
 INI_REGISTRY = "telemetry_registry"
 
+NO_REGISTRY = f"""\
+the event_log fixture has no registry and no allowed schemas, so it can record no event.
+Name the registry your tests read, in one of these ways:
+  - in pyproject.toml:  [tool.pytest.ini_options]
+                        {INI_REGISTRY} = "public/schemas"   # a folder, file:// or http(s) URL
+  - in pytest.ini:      [pytest]
+                        {INI_REGISTRY} = public/schemas
+  - in a conftest.py:   @pytest.fixture
+                        def event_registry_url(): return "public/schemas"
+Or register the schemas in the test (event_log.register_schema(...)) and override the
+event_allowed_schemas fixture to return their $ids."""
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
@@ -84,9 +96,17 @@ def event_allowed_schemas(
     """The `allowed_schemas` of `event_log`: by default every event the registry lists."""
     if event_registry_url is None:
         return []
-    from registry.client import RegistryClient
+    from registry.client import ClientError, RegistryClient
 
-    return sorted(RegistryClient(event_registry_url, cache_dir=event_registry_cache).index().events)
+    try:
+        client = RegistryClient(event_registry_url, cache_dir=event_registry_cache)
+        return sorted(client.index().events)
+    except ClientError as error:
+        pytest.fail(
+            f"the event_log fixture cannot read the registry {event_registry_url} (from the "
+            f"{INI_REGISTRY} option or the event_registry_url fixture): {error}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -110,10 +130,14 @@ def event_log(
 ) -> Iterator[EventLog]:
     """An EventLog writing to memory, reading schemas from `event_registry_url`.
 
-    The EventLog is closed (its async listeners awaited) after the test.
+    The EventLog is closed (its async listeners awaited) after the test. Without a registry
+    and with nothing allowed it could record nothing: the test fails at once, saying which
+    option or fixture to set.
     """
     from registry.eventlog import EventLog
 
+    if event_registry_url is None and not event_allowed_schemas:
+        pytest.fail(NO_REGISTRY, pytrace=False)
     log = EventLog(
         handlers=[event_capture],
         allowed_schemas=event_allowed_schemas,

@@ -1,5 +1,5 @@
 """A real HTTP server on 127.0.0.1 for tests: the package's ETag-aware handler, plus a request log
-and switchable misbehaviour (hang, HTML, truncated bodies, a failing first answer)."""
+and switchable misbehaviour (hang, HTML, truncated bodies, failing first or every answer)."""
 
 from __future__ import annotations
 
@@ -48,8 +48,9 @@ class MisbehavingHandler(RegistryRequestHandler):
             self._record(0)
             self.behaviour.release.wait(30)
             return
-        if mode == "fail-once":
-            del self.behaviour.modes[path]
+        if mode in ("fail-once", "fail-always"):
+            if mode == "fail-once":
+                del self.behaviour.modes[path]
             self.send_error(503, "try again")
             return
         if mode == "html":

@@ -115,3 +115,28 @@ def test_naming_the_plugin_again_in_a_conftest_does_not_register_it_twice(
     pytester.makepyfile(test_app="def test_fixture(event_capture):\n    assert event_capture\n")
     result = pytester.runpytest(*PLUGIN)
     result.assert_outcomes(passed=1)
+
+
+def test_without_a_registry_setting_the_failure_says_which_option_or_fixture_to_set(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_app=textwrap.dedent(APP_TEST))
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(errors=1, passed=1)
+    output = result.stdout.str()
+    assert "the event_log fixture has no registry and no allowed schemas" in output
+    assert 'telemetry_registry = "public/schemas"' in output
+    assert "def event_registry_url()" in output and "event_allowed_schemas" in output
+    assert "not enough values to unpack" not in output
+
+
+def test_a_registry_setting_that_names_no_registry_is_explained(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini("[pytest]\ntelemetry_registry = no-such-folder\n")
+    pytester.makepyfile(test_app=textwrap.dedent(APP_TEST))
+    result = pytester.runpytest(*PLUGIN)
+    result.assert_outcomes(errors=1, passed=1)
+    output = result.stdout.str()
+    assert "the event_log fixture cannot read the registry" in output
+    assert "no-such-folder" in output and "telemetry_registry option" in output

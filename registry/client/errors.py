@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from registry.core.suggest import closest
 from registry.errors import EXIT_USAGE, RegistryError
 
 
@@ -21,11 +22,15 @@ class BadRegistryURL(ClientError, ValueError):
 
 
 class RegistryUnavailable(ClientError):
-    """The registry could not be read and the cache holds no usable copy."""
+    """The registry could not be read and the cache holds no usable copy.
 
-    def __init__(self, url: str, reason: str) -> None:
+    `timed_out`: the registry did not answer in time (it may be slow rather than down).
+    """
+
+    def __init__(self, url: str, reason: str, *, timed_out: bool = False) -> None:
         self.url = url
         self.reason = reason
+        self.timed_out = timed_out
         super().__init__(
             f"cannot read {url}: {reason}",
             "check the registry URL and the network; schemas fetched once before are served "
@@ -61,12 +66,46 @@ class DigestMismatch(ClientError):
 
 
 class SchemaNotFound(ClientError, LookupError):
-    """Neither the registry nor the cache has this schema version; `reason` says why."""
+    """Neither the registry nor the cache has this schema version; `reason` says why.
 
-    def __init__(self, schema_id: str, version: str | None, url: str, reason: str) -> None:
+    The cause is data: `listed` holds the index's events when it lists no such `$id`,
+    `versions` the event's versions when it lists no such version, and `unreachable` says the
+    registry could not be read (nor the cache).
+    """
+
+    def __init__(
+        self,
+        schema_id: str,
+        version: str | None,
+        url: str,
+        reason: str,
+        *,
+        listed: tuple[str, ...] = (),
+        versions: tuple[str, ...] = (),
+        unreachable: bool = False,
+    ) -> None:
         self.schema_id = schema_id
         self.version = version
         self.url = url
         self.reason = reason
+        self.listed = listed
+        self.versions = versions
+        self.unreachable = unreachable
         which = f"version {version} of " if version else ""
-        super().__init__(f"{which}{schema_id} is not available from {url}: {reason}")
+        super().__init__(f"{which}{schema_id} is not available from {url}: {reason}", _hint(self))
+
+
+def _hint(error: SchemaNotFound) -> str:
+    """What to do about a schema the registry did not provide, by cause."""
+    if error.listed:
+        close = closest(error.schema_id, error.listed)
+        guess = f"did you mean {close}? " if close else ""
+        return f"{guess}check the `$id`, or publish the registry again if the event is new"
+    if error.versions:
+        return "ask for one of those versions"
+    if error.unreachable:
+        return (
+            "check the registry URL and the network; a schema read once is served from the "
+            "cache when the registry cannot be reached"
+        )
+    return ""

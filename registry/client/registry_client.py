@@ -36,7 +36,8 @@ from registry.client.errors import (
     RegistryUnavailable,
     SchemaNotFound,
 )
-from registry.client.transport import FetchError, FolderSource, HttpSource, Source
+from registry.client.outage import Outage
+from registry.client.transport import FetchError, FolderSource, HttpSource, Response, Source
 from registry.core.ids import below, split_version_uri
 from registry.core.index import (
     INDEX_FILE,
@@ -62,11 +63,13 @@ class RegistryClient:
     `ttl` is how long (seconds) a fetched index is used before it is revalidated; `timeout`
     is the deadline of each HTTP attempt (connect, headers and body together, however slowly
     the server sends), and `retries` more attempts follow a transient failure, with `backoff`
-    seconds doubling between them. A schema file larger than `max_schema_bytes`, or an index
-    larger than `max_index_bytes`, is refused before it is parsed. `offline=True` never uses
-    the network: it reads the cache (and a local folder, which needs no network). The cache
-    lives in `cache_dir`, else `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder.
-    One client may be shared between threads. Every error it raises is a `ClientError`.
+    seconds doubling between them; after a failure to reach the registry, no request is made for
+    `outage_backoff` seconds (caches answer, or the same failure is raised at once). A schema
+    file larger than `max_schema_bytes`, or an index larger than `max_index_bytes`, is refused
+    before it is parsed. `offline=True` never uses the network: it reads the cache (and a local
+    folder, which needs no network). The cache lives in `cache_dir`, else
+    `$TELEMETRY_REGISTRY_CACHE`, else the per-user cache folder. One client may be shared
+    between threads. Every error it raises is a `ClientError`.
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class RegistryClient:
         offline: bool = False,
         max_schema_bytes: int = MAX_SCHEMA_BYTES,
         max_index_bytes: int = MAX_INDEX_BYTES,
+        outage_backoff: float = 30.0,
     ) -> None:
         if timeout <= 0 or retries < 0 or ttl < 0 or backoff < 0:
             raise ValueError("timeout must be positive; ttl, retries and backoff not negative")
@@ -89,6 +93,8 @@ class RegistryClient:
         self.max_schema_bytes = max_schema_bytes
         self.max_index_bytes = max_index_bytes
         self._source = source_for(url, timeout=timeout, retries=retries, backoff=backoff)
+        self.outage = Outage(outage_backoff)
+        """Whether the registry is in back-off after failing to answer; shared by all callers."""
         self.url = self._source.location("")
         self.ttl = ttl
         self.offline = offline
@@ -146,12 +152,11 @@ class RegistryClient:
             entry = self._resolve(schema_id, text)
             return self._fetch_schema(entry.path, entry.sha256)
         except RegistryUnavailable as error:
-            where = f"the cache at {self._cache.folder}" if self._cache else "no cache (local)"
-            reason = (
-                f"{error.reason}, and {where} holds no copy; check the URL and the network, "
-                "or read it once online to fill the cache"
-            )
-            raise SchemaNotFound(schema_id, text, self.url, reason) from error
+            where = f"the cache at {self._cache.folder}" if self._cache else "there is no cache"
+            reason = f"{error.reason}; {where} holds no copy of it"
+            if self._cache is None:
+                reason = error.reason
+            raise SchemaNotFound(schema_id, text, self.url, reason, unreachable=True) from error
 
     def _resolve(self, schema_id: str, version: str | None) -> VersionEntry:
         index = self.index()
@@ -166,14 +171,18 @@ class RegistryClient:
                 schema_id,
                 version,
                 self.url,
-                f"the index lists no event with this `$id` ({len(index.events)} events listed); "
-                "check the `$id`, or publish the registry again if the event is new",
+                f"the index lists no event with this `$id` ({len(index.events)} events listed)",
+                listed=tuple(index.events),
             )
         entry = event.version(version or event.latest)
         if entry is None:
-            known = ", ".join(v.version for v in event.versions)
+            versions = tuple(v.version for v in event.versions)
             raise SchemaNotFound(
-                schema_id, version, self.url, f"its versions are {known}; ask for one of those"
+                schema_id,
+                version,
+                self.url,
+                f"its versions are {', '.join(versions)}",
+                versions=versions,
             )
         return entry
 
@@ -219,11 +228,13 @@ class RegistryClient:
                 except InvalidResponse:
                     pass
         if self.offline and self._cache is not None:
-            raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
+            raise RegistryUnavailable(url, "the client is offline")
         try:
-            response = self._source.fetch(path, limit=self.max_schema_bytes)
+            response = self._request(path, limit=self.max_schema_bytes)
         except FetchError as error:
-            raise RegistryUnavailable(error.location, error.reason) from None
+            raise RegistryUnavailable(
+                error.location, error.reason, timed_out=error.timed_out
+            ) from None
         if response.body is None:
             raise InvalidResponse(url, "the server answered 304 to an unconditional request")
         body = _parse_schema(response.body, url)
@@ -249,9 +260,9 @@ class RegistryClient:
             assert value is not None
             return value
         if self.offline and self._cache is not None:
-            raise RegistryUnavailable(url, "the client is offline and the cache holds no copy")
+            raise RegistryUnavailable(url, "the client is offline")
         try:
-            response = self._source.fetch(
+            response = self._request(
                 path,
                 etag=cached.etag if cached else None,
                 last_modified=cached.last_modified if cached else None,
@@ -262,7 +273,11 @@ class RegistryClient:
                 reason = error.reason
                 if error.missing and path == INDEX_FILE:
                     reason += f"; point the client at the folder that holds {INDEX_FILE}"
-                raise RegistryUnavailable(error.location, reason) from None
+                raise RegistryUnavailable(
+                    error.location, reason, timed_out=error.timed_out
+                ) from None
+            if error.repeated:
+                return value  # warned when the outage began
             age = time.time() - cached.checked_at
             logger.warning(
                 "the registry is unreachable (%s: %s); using the cached copy last confirmed "
@@ -291,6 +306,20 @@ class RegistryClient:
                 CacheEntry(url, response.body, time.time(), response.etag, response.last_modified)
             )
         return value
+
+    def _request(self, path: str, **options: Any) -> Response:
+        """Fetch from the source, unless the registry is in back-off (then fail at once)."""
+        reason = self.outage.reason()
+        if reason is not None:
+            location = self._location(path)
+            slow = self.outage.slow
+            raise FetchError(location, reason, retryable=True, timed_out=slow, repeated=True)
+        try:
+            return self._source.fetch(path, **options)
+        except FetchError as error:
+            if error.retryable and not self.outage.declare(error.reason, slow=error.timed_out):
+                error.repeated = True
+            raise
 
     def _cached(
         self, url: str, parse: Callable[[bytes, str], T]

@@ -47,16 +47,27 @@ class Response:
 
 
 class FetchError(ClientError):
-    """A file could not be fetched. `missing`: the source answered that it has no such file."""
+    """A file could not be fetched. `missing`: the source answered that it has no such file;
+    `retryable`: no answer came (worth another try later), `timed_out` in time; `repeated`: the
+    failure is one already reported (the client failed fast during a back-off)."""
 
     def __init__(
-        self, location: str, reason: str, *, missing: bool = False, retryable: bool = False
+        self,
+        location: str,
+        reason: str,
+        *,
+        missing: bool = False,
+        retryable: bool = False,
+        timed_out: bool = False,
+        repeated: bool = False,
     ) -> None:
         super().__init__(f"{location}: {reason}")
         self.location = location
         self.reason = reason
         self.missing = missing
         self.retryable = retryable
+        self.timed_out = timed_out
+        self.repeated = repeated
 
 
 class Source(Protocol):
@@ -178,11 +189,15 @@ class HttpSource:
                 raise FetchError(url, reason, retryable=retryable) from None
         except Exception as error:
             if deadline.passed or isinstance(error, TimeoutError):
-                raise FetchError(url, _timed_out(self.timeout), retryable=True) from None
+                raise FetchError(
+                    url, _timed_out(self.timeout), retryable=True, timed_out=True
+                ) from None
             if isinstance(error, urllib.error.URLError):
                 cause = error.reason
                 if isinstance(cause, TimeoutError):
-                    raise FetchError(url, _timed_out(self.timeout), retryable=True) from None
+                    raise FetchError(
+                        url, _timed_out(self.timeout), retryable=True, timed_out=True
+                    ) from None
                 raise FetchError(url, f"cannot connect ({cause})", retryable=True) from None
             message = str(error) or type(error).__name__
             raise FetchError(url, f"the transfer failed ({message})", retryable=True) from None

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from registry.eventlog.errors import (
     DuplicateSchema,
+    EventTooDeep,
+    InvalidEvent,
     PreloadFailed,
     SchemaNotRegistered,
     SchemaUnavailable,
+    SchemaViolation,
 )
 from registry.eventlog.event_log import EventLog
 from registry.eventlog.schemas import LOGGER_NAME
@@ -22,9 +25,12 @@ __all__ = [
     "LOGGER_NAME",
     "DuplicateSchema",
     "EventLog",
+    "EventTooDeep",
+    "InvalidEvent",
     "PreloadFailed",
     "Registered",
     "SchemaNotRegistered",
     "SchemaTable",
     "SchemaUnavailable",
+    "SchemaViolation",
 ]

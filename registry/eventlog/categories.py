@@ -12,6 +12,9 @@ that is not allowed:
   schema declares categories further down, in which case its parts are judged one by one;
 - a top-level property named in the allowed properties is kept whole.
 
+This module reads what a schema says (`Shape`, built lazily per place); `plans` compiles that,
+once per schema version and policy, into what recording does at each place.
+
 Declarations are found through `$ref`, `allOf`, `anyOf`, `oneOf`, nested `properties`,
 `patternProperties`, `additionalProperties` and array items. A schema that declares no
 categories at all records events unchanged, as before categories existed.
@@ -19,6 +22,7 @@ categories at all records events unchanged, as before categories existed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +35,7 @@ from registry.core.model import JSON
 from registry.core.refs import build_registry, resource_of
 from registry.core.walk import below, in_place, subschemas
 from registry.eventlog.errors import EventLogError
+from registry.eventlog.plans import Plan, Planner
 
 UNRESTRICTED = "unrestricted"
 """The category of values that identify nobody; always allowed."""
@@ -84,13 +89,13 @@ class Shape:
     __slots__ = (
         "_items",
         "_named",
-        "_names",
         "_other",
         "_patterned",
         "_rest",
         "categories",
-        "declares_below",
+        "categories_below",
         "located",
+        "property_names",
         "redactor",
     )
 
@@ -103,7 +108,7 @@ class Shape:
             if isinstance(declared, list):
                 labels.update(declared)
         self.categories = frozenset(labels)
-        self._names = frozenset(
+        self.property_names = frozenset(
             name
             for node, _ in located
             if isinstance(node.get("properties"), Mapping)
@@ -116,15 +121,15 @@ class Shape:
         self._items: dict[int, Shape] = {}
         self._rest: tuple[int, Shape] | None = None
         self._other: Shape | None = None
-        self.declares_below = redactor.declares_below(located)
-        """Whether any value inside this one (not this one itself) may declare categories."""
+        self.categories_below = redactor.categories_below(located)
+        """The categories any value inside this one (not this one itself) may declare."""
 
     def child(self, key: str) -> Shape:
         """The shape of the value under `key` of an object here."""
         shape = self._named.get(key)
         if shape is not None:
             return shape
-        known = key in self._names
+        known = key in self.property_names
         if not known and self._other is not None:
             return self._other
         parts: list[_Located] = []
@@ -188,26 +193,52 @@ class Shape:
 
 
 class Redactor:
-    """Filters events of one schema version by a Policy; see the module docstring."""
+    """Filters events of one schema version by a Policy; see the module docstring.
+
+    Each policy's plan is compiled on first use and kept (`plans.Plan`), so an event pays only
+    for the places where its schema may hold values the policy does not allow. `name` (the
+    schema's `$id` and version) labels what is logged about values written as null.
+    """
 
     def __init__(
-        self, body: Mapping[str, JSON], registry: referencing.Registry[Any] | None = None
+        self,
+        body: Mapping[str, JSON],
+        registry: referencing.Registry[Any] | None = None,
+        name: str = "",
+        *,
+        closed: bool = False,
     ) -> None:
+        self.name = name or str(body.get("$id", "a schema"))
         self._specification = dialect_or_default(body).specification
         resolver = (registry or build_registry(())).resolver_with_root(resource_of(body))
         self._shapes: dict[frozenset[int], Shape] = {}
         self.root = self.shape([(body, resolver)])
-        self.uses_categories = self.root.declares_below
+        self.uses_categories = bool(self.root.categories_below)
+        self.closed = closed
+        """Whether a valid event has only the properties the schema names (events are
+        validated before they are filtered)."""
+        self.reported: set[str] = set()
+        """The places whose values were written as null, and logged, already."""
+        self._plans: dict[Policy, Plan] = {}
+        self._last: tuple[Policy, Plan] | None = None
+        self._lock = threading.Lock()
 
-    def redact(self, event: Mapping[str, Any], policy: Policy) -> dict[str, Any]:
-        """A copy of `event` with every value `policy` does not allow set to None."""
-        root = self.root
-        allowed = policy.categories
-        kept = policy.properties
-        return {
-            key: value if key in kept else _filter(value, root.child(key), False, allowed)
-            for key, value in event.items()
-        }
+    def redact(self, event: Mapping[str, Any], policy: Policy) -> Mapping[str, Any]:
+        """`event` with every value `policy` does not allow set to None (a copy if any is)."""
+        last = self._last
+        plan = last[1] if last is not None and last[0] is policy else self.plan(policy)
+        return plan.walk_object(event)
+
+    def plan(self, policy: Policy) -> Plan:
+        """The compiled plan of `policy` for this schema version."""
+        plan = self._plans.get(policy)
+        if plan is None:
+            with self._lock:
+                plan = self._plans.get(policy)
+                if plan is None:
+                    plan = self._plans[policy] = Planner(self, policy).root
+        self._last = (policy, plan)
+        return plan
 
     def shape(self, parts: list[_Located]) -> Shape:
         located = self._expand(parts)
@@ -221,11 +252,16 @@ class Redactor:
         """The subschemas that apply together: each part, its `$ref` targets and combinators."""
         return list(self._reachable(parts, set(), inside=False))
 
-    def declares_below(self, located: list[_Located]) -> bool:
-        """Whether a schema reachable below `located` (not `located` itself) has `categories`."""
+    def categories_below(self, located: list[_Located]) -> frozenset[str]:
+        """The categories declared by schemas reachable below `located` (not `located` itself)."""
         start = [(child, resolver) for node, resolver in located for child in below(node)]
         seen = {id(node) for node, _ in located}
-        return any("categories" in node for node, _ in self._reachable(start, seen, inside=True))
+        labels: set[str] = set()
+        for node, _ in self._reachable(start, seen, inside=True):
+            declared = node.get("categories")
+            if isinstance(declared, list):
+                labels.update(declared)
+        return frozenset(labels)
 
     def _reachable(
         self, start: list[_Located], seen: set[int], *, inside: bool
@@ -251,26 +287,3 @@ class Redactor:
                 resolved = resolver.lookup(ref)
                 stack.append((resolved.contents, resolved.resolver))
             stack.extend((branch, resolver) for branch in reversed(list(in_place(node))))
-
-
-def _filter(value: Any, shape: Shape, covered: bool, allowed: frozenset[str]) -> Any:
-    """`value` with what `allowed` does not cover set to None.
-
-    `covered` says an ancestor declared categories that are all allowed.
-    """
-    categories = shape.categories
-    if categories:
-        if not categories <= allowed:
-            return None
-        covered = True
-    if not shape.declares_below:
-        return value if covered else None
-    if isinstance(value, Mapping):
-        return {
-            key: _filter(item, shape.child(key), covered, allowed) for key, item in value.items()
-        }
-    if isinstance(value, (list, tuple)):
-        return [
-            _filter(item, shape.item(index), covered, allowed) for index, item in enumerate(value)
-        ]
-    return value if covered else None

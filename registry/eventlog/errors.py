@@ -9,10 +9,16 @@ This module imports no HTTP code: the errors of remote schemas exist without a r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from jsonschema.exceptions import ValidationError
 
-from registry.core.model import SchemaRef
+from registry.core.model import SchemaRef, Version, VersionError
+from registry.core.suggest import closest
 from registry.errors import RegistryError
+
+MAX_DETAIL = 300
+"""The longest part of an event quoted in a message: an event may be huge."""
 
 
 class EventLogError(RegistryError):
@@ -53,17 +59,93 @@ class EventTooDeep(InvalidEvent):
         )
 
 
-class SchemaNotRegistered(ValueError, EventLogError):
-    """`record_event` named a schema version that was never registered."""
+class SchemaViolation(InvalidEvent):
+    """An event its schema does not accept: jsonschema's error, said in one line.
 
-    def __init__(self, schema_id: str, version: object) -> None:
+    `str()` names the schema's `$id` and version, where in the event the rule failed (a JSON
+    pointer) and the keyword that failed, and never prints the schema. Everything else is
+    jsonschema's, for code written against it: `message` is jsonschema's own message, and
+    `path`, `schema_path`, `instance`, `schema`, `validator_value`, `context`, `cause` are kept.
+    """
+
+    def __init__(self, error: ValidationError, schema_id: str, version: object) -> None:
         self.schema_id = schema_id
         self.version = version
+        self.pointer = "".join(f"/{part}" for part in error.absolute_path)
+        keyword = str(error.validator)
+        self.description = (
+            f"event of schema {schema_id!r} version {version} is invalid at "
+            f"{self.pointer or '/'}: {_shortened(error.message)} (keyword `{keyword}`)"
+        )
+        InvalidEvent.__init__(
+            self,
+            self.description,
+            "change the event to match the schema, or record it with the version it was "
+            "written for",
+            keyword=keyword,
+        )
+        self.message = error.message
+        self.path = self.relative_path = error.path
+        self.schema_path = self.relative_schema_path = error.schema_path
+        self.context = error.context
+        self.cause = error.cause
+        self.validator_value = error.validator_value
+        self.instance = error.instance
+        self.schema = error.schema
+        self.parent = error.parent
+
+    def __str__(self) -> str:
+        return f"{self.description}; {self.hint}"
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+class SchemaNotRegistered(ValueError, EventLogError):
+    """`record_event` (or `emit`, `version` None) named a schema that was never registered.
+
+    The hint depends on what is registered: the versions of that `$id`, or the `$id` most
+    like it (a typo, a trailing `/`); `record_event(..., "latest")` is pointed to `emit`.
+    """
+
+    def __init__(
+        self, schema_id: str, version: object, registered: Iterable[SchemaRef] = ()
+    ) -> None:
+        self.schema_id = schema_id
+        self.version = version
+        which = "any version" if version is None else f"version {version!r}"
         EventLogError.__init__(
             self,
-            f"schema {schema_id!r} version {version!r} is not registered",
-            "register it first with register_schema(...) or register_schema_file(...)",
+            f"schema {schema_id!r} {which} is not registered",
+            _unregistered_hint(schema_id, version, list(registered)),
         )
+
+
+def _unregistered_hint(schema_id: str, version: object, registered: list[SchemaRef]) -> str:
+    register = "register it first with register_schema(...) or register_schema_file(...)"
+    close = closest(schema_id, {ref.id for ref in registered})
+    if version is None:
+        return f"did you mean {close!r}? Else {register}" if close else register
+    if version == "latest":
+        return (
+            "record_event needs a schema version; emit(schema_id=..., data=...) records the "
+            "latest version"
+        )
+    try:
+        Version.parse(version)
+    except VersionError:
+        return (
+            f"{version!r} is not a schema version: give an integer or a version such as "
+            '"1.0.0", as the schema\'s `version` says'
+        )
+    versions = sorted(ref.version for ref in registered if ref.id == schema_id)
+    if versions:
+        listed = ", ".join(str(each) for each in versions)
+        return f"the registered versions of it are {listed}: record one of those, or {register}"
+    if close is not None:
+        return f"did you mean {close!r}? Else {register}"
+    return register
 
 
 class DuplicateSchema(ValueError, EventLogError):
@@ -78,13 +160,6 @@ class DuplicateSchema(ValueError, EventLogError):
         )
 
 
-UNAVAILABLE_HINT = (
-    "Check registry_url and the network, register the schema locally, or call preload() at "
-    "start-up to find out early"
-)
-"""What to do when the cause of a failed fetch says nothing more precise."""
-
-
 class SchemaUnavailable(LookupError, EventLogError):
     """A schema version is neither registered locally nor available from the registry.
 
@@ -92,12 +167,7 @@ class SchemaUnavailable(LookupError, EventLogError):
     """
 
     def __init__(
-        self,
-        schema_id: str,
-        version: str | None,
-        url: str,
-        reason: str,
-        hint: str = UNAVAILABLE_HINT,
+        self, schema_id: str, version: str | None, url: str, reason: str, hint: str
     ) -> None:
         self.schema_id = schema_id
         self.version = version

@@ -11,10 +11,11 @@ allowed schema is fetched on first use (never at start-up, never for longer than
 `registry_timeout`), cached in memory and on disk, and from then on recorded exactly like a
 local one.
 
-Recording an event: check its keys, validate it (a compiled validator per schema version,
-jsonschema's own error when it is invalid), set the values the operator does not allow to
-null, wrap it in the envelope, and write one line to every handler. Nothing is written when
-any step fails, and a failing handler never reaches the caller.
+Recording an event: check its keys, validate it (a compiled validator per schema version;
+SchemaViolation, a `jsonschema.ValidationError`, when it is invalid), set the values the
+operator does not allow to null (a plan compiled per schema version and policy; the first null
+at each place is logged at DEBUG), wrap it in the envelope, and write one line to every
+handler. Nothing is written when any step fails, and a failing handler never reaches the caller.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from traitlets import TraitError, observe
 
+from registry.core.suggest import closest
 from registry.eventlog.categories import Policy
 from registry.eventlog.envelope import envelope, rfc3339_utc, to_line, utc_now
 from registry.eventlog.hooks import EventHooks, Hooks, ModifierFailed, apply_modifiers
 from registry.eventlog.loglines import LEVEL, EventLineFormatter, RecordFactory, dispatch
-from registry.eventlog.schemas import LOGGER_NAME, SchemaStore, read_schema_file
+from registry.eventlog.schemas import LOGGER_NAME, SchemaStore, logger, read_schema_file
 from registry.eventlog.schematable import (
     Registered,
     SchemaTable,
@@ -49,6 +51,9 @@ if TYPE_CHECKING:
     from registry.eventlog.remote import RemoteSchemas
 
 __all__ = ["EventLog"]
+
+MAX_WARNED_IDS = 1_000
+"""Schemas warned about as not allowed are remembered up to this many; then no more warnings."""
 
 
 class EventLog(EventLogTraits, EventHooks):
@@ -76,6 +81,7 @@ class EventLog(EventLogTraits, EventHooks):
         self._attach(self.handlers)
         self._policies = _policies(self.allowed_schemas)
         self._remote = self._make_remote()
+        self._warned_not_allowed: set[str] = set()
 
     @property
     def schemas(self) -> SchemaTable:
@@ -92,6 +98,7 @@ class EventLog(EventLogTraits, EventHooks):
     @observe("allowed_schemas")
     def _allowed_schemas_changed(self, change: Mapping[str, Any]) -> None:
         self._policies = _policies(change["new"])
+        self._warned_not_allowed = set()
 
     @observe("max_event_depth")
     def _max_depth_changed(self, change: Mapping[str, Any]) -> None:
@@ -103,6 +110,7 @@ class EventLog(EventLogTraits, EventHooks):
         "registry_offline",
         "registry_ttl",
         "registry_timeout",
+        "registry_backoff",
         "registry_max_schema_bytes",
         "registry_max_index_bytes",
     )
@@ -127,6 +135,7 @@ class EventLog(EventLogTraits, EventHooks):
                 cache_dir=cache_dir,
                 ttl=self.registry_ttl,
                 timeout=self.registry_timeout,
+                backoff=self.registry_backoff,
                 offline=self.registry_offline,
                 max_schema_bytes=self.registry_max_schema_bytes,
                 max_index_bytes=self.registry_max_index_bytes,
@@ -212,10 +221,11 @@ class EventLog(EventLogTraits, EventHooks):
         """Record one event of schema `schema_name` at `version`; return what was written.
 
         Returns None, writing nothing, when there are no handlers (nor listeners) or the
-        schema is not in `allowed_schemas`. Raises SchemaNotRegistered (a ValueError) for a
-        schema version neither registered nor (with `registry_url`) SchemaUnavailable (a
-        LookupError) for one the registry cannot provide, ReservedKeyError (a ValueError) for
-        an event key starting with `__`, `jsonschema.ValidationError` for an invalid event,
+        schema is not in `allowed_schemas` (a warning names the closest allowed `$id`, once
+        per schema). Raises SchemaNotRegistered (a ValueError) for a schema version neither
+        registered nor (with `registry_url`) SchemaUnavailable (a LookupError) for one the
+        registry cannot provide, ReservedKeyError (a ValueError) for an event key starting
+        with `__`, SchemaViolation (a `jsonschema.ValidationError`) for an invalid event,
         ValueError or TypeError for values JSON cannot hold; nothing is written then.
         `timestamp_override` (a datetime; naive means UTC) replaces the current time in
         `__timestamp__`.
@@ -223,7 +233,10 @@ class EventLog(EventLogTraits, EventHooks):
         handlers = self.log.handlers
         policy = self._policies.get(schema_name)
         hooks = self._hooks
-        if policy is None or not (handlers or (hooks is not None and hooks.listening)):
+        if not (handlers or (hooks is not None and hooks.listening)):
+            return None
+        if policy is None:
+            self._not_allowed(schema_name)
             return None
         entry = self._store.named(schema_name, version, self._remote)
         if hooks is not None:
@@ -247,13 +260,45 @@ class EventLog(EventLogTraits, EventHooks):
         handlers = self.log.handlers
         policy = self._policies.get(schema_id)
         hooks = self._hooks
-        if policy is None or not (handlers or (hooks is not None and hooks.listening)):
+        if not (handlers or (hooks is not None and hooks.listening)):
+            return None
+        if policy is None:
+            self._not_allowed(schema_id)
             return None
         entry = self._store.latest(schema_id, self._remote)
         if hooks is not None:
             return self._record_hooked(hooks, schema_id, entry, policy, data, timestamp_override)
         checked = checked_event(entry, policy, data, self._max_depth)
         return self._write(schema_id, entry, checked, timestamp_override)
+
+    def _not_allowed(self, schema_id: object) -> None:
+        """Warn, once per `$id`, that events of a schema outside `allowed_schemas` are dropped.
+
+        A typo or a trailing `/` in either the code or the configuration would otherwise
+        drop every event without a word; the warning names the closest allowed `$id`.
+        """
+        key = schema_id if isinstance(schema_id, str) else repr(schema_id)
+        warned = self._warned_not_allowed
+        if key in warned or len(warned) >= MAX_WARNED_IDS:
+            return
+        warned.add(key)
+        allowed = list(self._policies)
+        close = closest(key, allowed)
+        if close is not None:
+            advice = f"did you mean {close!r}?"
+        elif allowed:
+            shown = ", ".join(repr(each) for each in sorted(allowed)[:5])
+            advice = f"allowed_schemas holds {len(allowed)}: {shown}" + (
+                ", ..." if len(allowed) > 5 else ""
+            )
+        else:
+            advice = "allowed_schemas is empty, so no event is recorded"
+        logger.warning(
+            "events of schema %r are not recorded: it is not in allowed_schemas (%s); add it "
+            "there to record them (this is logged once per schema)",
+            key,
+            advice,
+        )
 
     def _record_hooked(
         self,

@@ -5,7 +5,13 @@ schema version is fetched through a `RegistryClient` (verified, cached on disk) 
 event of it is recorded, and its `$ref`s to other registry schemas with it. Whoever asks never
 waits longer than the timeout: the fetch runs in a worker thread, so a registry that hangs costs
 the caller the timeout once, not per event, and a fetch that finishes late still fills the caches.
-Callers asking for the same schema at the same time share one fetch.
+Callers asking for the same schema at the same time share one fetch, and once the registry has
+failed to answer, schemas asked for during the client's back-off come from the cache or fail at
+once with that failure's reason: an outage costs one timeout, not one per schema.
+
+Each failure says its cause and the remedy for it: an `$id` the index does not list (with the
+closest it does), a version it does not list (with those it does), a registry that cannot be
+reached (URL, reason, what the cache holds), offline without a cached copy, a registry too slow.
 
 An EventLog imports this module (and with it the client's HTTP code) only when it is given a
 `registry_url`.
@@ -37,21 +43,21 @@ from registry.client.transport import finishing_by
 from registry.core import ids
 from registry.core.index import MAX_INDEX_BYTES, MAX_SCHEMA_BYTES
 from registry.core.model import JSON, EventSchema, Version, VersionError
+from registry.core.suggest import closest
 from registry.core.walk import subschemas
-from registry.eventlog.errors import UNAVAILABLE_HINT, PreloadFailed, SchemaUnavailable
+from registry.eventlog.errors import PreloadFailed, SchemaUnavailable
 
 __all__ = ["Fetched", "Flight", "PreloadFailed", "RemoteSchemas", "SchemaUnavailable"]
 
 V = TypeVar("V")
 
-_SLOW = (
-    "Raise registry_timeout if the registry is slow, or call preload() at start-up so that "
-    "the wait happens once, before events are recorded"
+_SLOW = "Raise registry_timeout if the registry is slow"
+_EARLY = ", or call preload() at start-up so that the wait happens once, before events are recorded"
+_UNREACHABLE = (
+    "Check registry_url and the network, or register the schema locally; once read, a schema "
+    "is served from the cache when the registry cannot be reached"
 )
-_UNLISTED = (
-    "Publish this schema version to the registry, check the `$id` and version the "
-    "application names, or register the schema locally"
-)
+_UNLISTED = "Publish this schema version to the registry, or register the schema locally"
 _DAMAGED = (
     "Republish the registry, or point registry_url at its original location instead of this copy"
 )
@@ -144,6 +150,7 @@ class RemoteSchemas:
         ttl: float,
         timeout: float,
         offline: bool,
+        backoff: float = 30.0,
         max_schema_bytes: int = MAX_SCHEMA_BYTES,
         max_index_bytes: int = MAX_INDEX_BYTES,
     ) -> None:
@@ -154,6 +161,7 @@ class RemoteSchemas:
             timeout=timeout,
             retries=RETRIES,
             backoff=BACKOFF,
+            outage_backoff=backoff,
             offline=offline,
             max_schema_bytes=max_schema_bytes,
             max_index_bytes=max_index_bytes,
@@ -191,24 +199,29 @@ class RemoteSchemas:
         flight = self._flights.start(("body", schema_id, version), load)
         return flight  # type: ignore[return-value]
 
-    def wait(self, flight: Flight[V], schema_id: str, version: str | None) -> V:
-        """The flight's result; SchemaUnavailable (naming id, version, URL) when it failed."""
+    def wait(
+        self, flight: Flight[V], schema_id: str, version: str | None, *, preloading: bool = False
+    ) -> V:
+        """The flight's result; SchemaUnavailable (naming id, version, URL) when it failed.
+
+        `preloading`: the caller is `preload()`, so no hint suggests calling it.
+        """
+        early = "" if preloading else _EARLY
         try:
             return flight.wait(self.timeout)
         except TimeoutError:
             reason = f"it did not answer within registry_timeout ({self.timeout:g} s)"
-            raise self._unavailable(schema_id, version, reason, _SLOW) from None
+            self.client.outage.declare(reason, slow=True)
+            raise self._unavailable(schema_id, version, reason, _SLOW + early) from None
         except SchemaNotFound as error:
-            # the client says "not found" too when neither the registry nor the cache answered
-            unreachable = isinstance(error.__cause__, RegistryUnavailable)
-            hint = self._unreachable_hint() if unreachable else _UNLISTED
-            raise self._unavailable(schema_id, version, error.reason, hint) from error
+            reason, hint = self._not_found(error, early)
+            raise self._unavailable(schema_id, version, reason, hint) from error
         except SchemaUnavailable as error:
             raise self._unavailable(schema_id, version, error.reason, error.hint) from error
         except (DigestMismatch, InvalidResponse) as error:
             raise self._unavailable(schema_id, version, str(error), _DAMAGED) from error
         except RegistryError as error:
-            hint = self._unreachable_hint()
+            hint = _OFFLINE if self.offline else _UNREACHABLE + early
             raise self._unavailable(schema_id, version, str(error), hint) from error
         except SchemaError as error:
             where = "".join(f"/{part}" for part in error.path) or "/"
@@ -218,8 +231,24 @@ class RemoteSchemas:
             # a registry schema the EventLog cannot use: its own checks, as for register_schema
             raise self._unavailable(schema_id, version, str(error), _UNUSABLE) from error
 
-    def _unreachable_hint(self) -> str:
-        return _OFFLINE if self.offline else UNAVAILABLE_HINT
+    def _not_found(self, error: SchemaNotFound, early: str) -> tuple[str, str]:
+        """The reason and the remedy for a schema the registry did not provide, by cause."""
+        if error.listed:
+            close = closest(error.schema_id, error.listed)
+            guess = f"Did you mean {close!r}? " if close else ""
+            hint = f"{guess}Check the `$id` the application names; {_UNLISTED.lower()}"
+            return f"its index lists no event with this `$id` ({len(error.listed)} listed)", hint
+        if error.versions:
+            return (
+                f"it lists versions {', '.join(error.versions)} of this event",
+                "Record one of those versions (emit() records the latest); " + _UNLISTED.lower(),
+            )
+        if error.unreachable and self.offline:
+            return error.reason, _OFFLINE
+        if error.unreachable:
+            slow = isinstance(error.__cause__, RegistryUnavailable) and error.__cause__.timed_out
+            return error.reason, (_SLOW if slow else _UNREACHABLE) + early
+        return error.reason, _UNLISTED
 
     def _unavailable(
         self, schema_id: str, version: str | None, reason: str, hint: str

@@ -140,12 +140,12 @@ class SchemaStore:
         try:
             ref = SchemaRef(schema_id, parse_version(version))
         except ValueError:
-            raise SchemaNotRegistered(schema_id, version) from None
+            raise SchemaNotRegistered(schema_id, version, self._entries) from None
         registrations = self._registrations
         entry = self._entries.get(ref)
         if entry is None:
             if remote is None:
-                raise SchemaNotRegistered(schema_id, version)
+                raise SchemaNotRegistered(schema_id, version, self._entries)
             entry = remote.fetch(schema_id, ref.version.text, self.adopt)
         if cacheable:
             with self._lock:
@@ -165,7 +165,7 @@ class SchemaStore:
         elif remote is not None:
             entry = remote.fetch(schema_id, None, self.adopt)
         else:
-            raise SchemaNotRegistered(schema_id, "latest")
+            raise SchemaNotRegistered(schema_id, None, self._entries)
         self._remember_latest(schema_id, entry, registrations)
         return entry
 
@@ -184,7 +184,7 @@ class SchemaStore:
         errors: list[SchemaUnavailable] = []
         for schema_id, version, fetch in fetching:
             try:
-                entry = remote.wait(fetch, schema_id, version)
+                entry = remote.wait(fetch, schema_id, version, preloading=True)
             except SchemaUnavailable as error:
                 errors.append(error)
                 continue
@@ -192,7 +192,8 @@ class SchemaStore:
                 self._remember_latest(schema_id, entry, registrations)
         for entry, compare in comparing:
             try:
-                body = remote.wait(compare, entry.schema.id or "", _version_text(entry))
+                schema_id = entry.schema.id or ""
+                body = remote.wait(compare, schema_id, _version_text(entry), preloading=True)
             except SchemaUnavailable as error:
                 logger.info("cannot compare a local schema with the registry's: %s", error)
                 continue

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from jsonschema.exceptions import ValidationError
+
 from registry.core.model import EventSchema, SchemaRef, Version
 from registry.core.refs import EventValidator, event_validator_for
 from registry.eventlog.categories import Policy, Redactor, check_categories
 from registry.eventlog.depth import depth_bound, too_deep
 from registry.eventlog.envelope import RESERVED_PREFIX, check_event_keys
-from registry.eventlog.errors import EventTooDeep
+from registry.eventlog.errors import EventTooDeep, SchemaViolation
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,7 @@ class Registered:
         Registration refuses `__` property names, so validation alone then keeps reserved
         and non-string keys out of events, and recording skips checking them.
         """
-        body = self.schema.body
-        return body.get("additionalProperties") is False and "patternProperties" not in body
+        return admits_only_named(self.schema.body)
 
     @property
     def version_value(self) -> int | str:
@@ -107,6 +108,9 @@ def checked_event(
 ) -> Mapping[str, Any]:
     """The event as it may be written: keys checked, validated, disallowed values nulled.
 
+    An invalid event raises SchemaViolation (a `jsonschema.ValidationError`) naming the
+    schema, the place in the event and the keyword that failed.
+
     No event deeper than `max_depth` reaches a validator: it is walked first when the schema
     does not bound the depth of what it accepts, and before a rejection is explained.
     """
@@ -122,6 +126,8 @@ def checked_event(
             entry.validator.explain(event)
         except RecursionError:
             raise EventTooDeep(max_depth) from None
+        except ValidationError as error:  # said in one line, without the schema
+            raise SchemaViolation(error, entry.schema.id or "", entry.version_value) from None
     if entry.redactor is not None:
         return entry.redactor.redact(event, policy)
     return event
@@ -142,9 +148,15 @@ def build_entry(
             )
     check_categories(body)
     validator = event_validator_for(schema, others, base_url=base_url)
-    redactor = Redactor(body, validator.references)
+    name = f"schema {schema.id} version {schema.version}"
+    redactor = Redactor(body, validator.references, name, closed=admits_only_named(body))
     used = redactor if redactor.uses_categories else None
     return Registered(schema, validator, used, depth_bound(body))
+
+
+def admits_only_named(body: Mapping[str, Any]) -> bool:
+    """Whether a schema admits only the top-level keys it names."""
+    return body.get("additionalProperties") is False and "patternProperties" not in body
 
 
 def check_depth(event: Mapping[str, Any], max_depth: int) -> None:

@@ -177,6 +177,13 @@ class EventLogTraits(Configurable):
         preload); a slower registry makes that call raise SchemaUnavailable.""",
     ).tag(config=True)
 
+    registry_backoff = Float(
+        30.0,
+        help="""Seconds the registry is left alone after it failed to answer (timed out,
+        refused the connection, answered 5xx): meanwhile schemas come from the cache or fail at
+        once with the same reason, so an outage costs one registry_timeout per period.""",
+    ).tag(config=True)
+
     registry_max_schema_bytes = Int(
         MAX_SCHEMA_BYTES,
         help="""The largest schema file read from the registry, in bytes; a larger one is
@@ -230,11 +237,12 @@ class EventLogTraits(Configurable):
             raise TraitError(f"{proposal['trait'].name} must be at least 1, not {value}")
         return value
 
-    @validate("registry_ttl")
-    def _not_negative_ttl(self, proposal: Mapping[str, Any]) -> float:
+    @validate("registry_ttl", "registry_backoff")
+    def _not_negative_seconds(self, proposal: Mapping[str, Any]) -> float:
         value = float(proposal["value"])
         if not value >= 0:
-            raise TraitError(f"registry_ttl must be zero or more seconds, not {value}")
+            name = proposal["trait"].name
+            raise TraitError(f"{name} must be zero or more seconds, not {value}")
         return value
 
 

@@ -17,7 +17,7 @@ import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
 import registry
-from registry.eventlog import DuplicateSchema, EventLog, SchemaNotRegistered
+from registry.eventlog import DuplicateSchema, EventLog, SchemaNotRegistered, SchemaViolation
 from registry.eventlog.envelope import ENVELOPE_KEYS, ReservedKeyError
 from registry.sources.files import read_schema
 from tests.paths import EVENTLOG_FIXTURES, PROJECT
@@ -168,7 +168,7 @@ def test_an_allowed_schema_that_was_never_registered_is_an_error(eventlog: Event
         eventlog.record_event(BASIC, True, {"name": "n"})
 
 
-def test_an_invalid_event_raises_jsonschemas_error_and_nothing_is_written(
+def test_an_invalid_event_raises_jsonschemas_error_in_one_line_and_nothing_is_written(
     eventlog: EventLog, lines: Lines
 ) -> None:
     event = {"name": 3}
@@ -176,7 +176,16 @@ def test_an_invalid_event_raises_jsonschemas_error_and_nothing_is_written(
         eventlog.record_event(BASIC, 1, event)
     with pytest.raises(jsonschema.ValidationError) as theirs:
         jsonschema.validate(event, load("basic-1.yaml"), cls=jsonschema.Draft7Validator)
-    assert str(ours.value) == str(theirs.value)
+    error, reference = ours.value, theirs.value
+    assert isinstance(error, SchemaViolation)
+    assert str(error).startswith(
+        f"event of schema {BASIC!r} version 1 is invalid at /name: {reference.message} "
+        f"(keyword `{reference.validator}`)"
+    )
+    assert "\n" not in str(error) and "Failed validating" not in str(error)
+    for attribute in ("path", "schema_path", "instance", "schema", "validator_value"):
+        assert getattr(error, attribute) == getattr(reference, attribute), attribute
+    assert error.validator == reference.validator
     assert lines.written == []
 
 

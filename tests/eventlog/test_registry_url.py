@@ -83,8 +83,8 @@ def test_a_version_the_registry_does_not_list_is_a_clear_error(
     assert raised.value.schema_id == CHECKOUT
     assert raised.value.version == "7"
     assert raised.value.url == served.url + "schemas/"
-    assert "its versions are 1, 2" in str(raised.value)
-    assert raised.value.hint.startswith("Publish this schema version to the registry")
+    assert raised.value.reason == "it lists versions 1, 2 of this event"
+    assert raised.value.hint.startswith("Record one of those versions (emit() records the latest)")
     assert str(raised.value).endswith(raised.value.hint)
 
 
@@ -119,7 +119,8 @@ def test_a_registry_down_at_start_is_recovered_from_once_it_is_up(
     site: Path, lines: Lines, tmp_path: Path
 ) -> None:
     port = free_port()
-    log = eventlog_for(f"http://127.0.0.1:{port}/schemas/", lines, tmp_path / "cache")
+    url = f"http://127.0.0.1:{port}/schemas/"
+    log = eventlog_for(url, lines, tmp_path / "cache", registry_backoff=0)
     with pytest.raises(SchemaUnavailable, match="cannot connect") as raised:
         log.record_event(CHECKOUT, 1, {"total": 1})
     assert raised.value.hint.startswith("Check registry_url and the network")
@@ -331,7 +332,7 @@ def test_emit_of_an_event_the_registry_does_not_list_names_it(
     remote_log.allowed_schemas = [unknown]
     with pytest.raises(SchemaUnavailable, match="version latest") as raised:
         remote_log.emit(schema_id=unknown, data={})
-    assert "the index lists no event with this `$id`" in str(raised.value)
+    assert "its index lists no event with this `$id`" in str(raised.value)
     without_registry = EventLog(handlers=[Lines()], allowed_schemas=[unknown])
     with pytest.raises(SchemaNotRegistered):
         without_registry.emit(schema_id=unknown, data={})
