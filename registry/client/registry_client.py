@@ -36,8 +36,9 @@ from registry.client.errors import (
     RegistryUnavailable,
     SchemaNotFound,
 )
+from registry.client.folder import FolderSource
 from registry.client.outage import Outage
-from registry.client.transport import FetchError, FolderSource, HttpSource, Response, Source
+from registry.client.transport import FetchError, HttpSource, Response, Source
 from registry.core.ids import below, split_version_uri
 from registry.core.index import (
     INDEX_FILE,

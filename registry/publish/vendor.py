@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from registry.client.folder import FolderSource
 from registry.client.registry_client import source_for
-from registry.client.transport import FetchError, FolderSource, Source
+from registry.client.transport import FetchError, Source
 from registry.core.index import INDEX_FILE, IndexFormatError, RegistryIndex
 from registry.errors import PathNotFound, RegistryError
 from registry.publish.writer import staged, staged_file
