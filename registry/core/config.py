@@ -29,6 +29,8 @@ DEFAULT_CATEGORIES = (
     "action",
 )
 POLICIES = ("strict", "lenient")
+DEFAULT_COMPAT_BUDGET = 100_000
+"""Steps each direction of a compatibility comparison may take (`compat-budget`)."""
 TABLE = "telemetry-registry"
 
 
@@ -63,6 +65,7 @@ class Settings:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     main_branch: str = "main"
     max_file_bytes: int = 1_000_000
+    compat_budget: int = DEFAULT_COMPAT_BUDGET
     source: str = "(defaults)"
 
     def for_event(self, schema_id: str) -> EventSettings:
@@ -116,6 +119,7 @@ _KEYS = {
     "categories",
     "main-branch",
     "max-file-bytes",
+    "compat-budget",
 }
 
 
@@ -160,6 +164,9 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
     max_bytes = table.get("max-file-bytes", 1_000_000)
     if not isinstance(max_bytes, int) or max_bytes <= 0:
         raise ConfigError(source, "'max-file-bytes' must be a positive integer")
+    compat_budget = table.get("compat-budget", DEFAULT_COMPAT_BUDGET)
+    if not isinstance(compat_budget, int) or isinstance(compat_budget, bool) or compat_budget <= 0:
+        raise ConfigError(source, "'compat-budget' must be a positive integer (steps)")
     main_branch = table.get("main-branch", "main")
     if not isinstance(main_branch, str) or not main_branch:
         raise ConfigError(source, "'main-branch' must be a branch name")
@@ -173,6 +180,7 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
         categories=tuple(categories),
         main_branch=main_branch,
         max_file_bytes=max_bytes,
+        compat_budget=compat_budget,
         source=source,
     )
 
