@@ -2,21 +2,22 @@
 
 The mode and policy come from the caller when given, else from the configured settings for
 the event's `$id`. The `$ref`s of each file resolve against the schema tree, in which the file
-takes the place of the version it declares, so an edited version is compared as written.
+takes the place of the version it declares, so an edited version is compared as written. Either
+file may hold any JSON Schema: without `$id` or `version`, or a bare boolean (read as 2020-12).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from registry.compat import CompatReport, InvalidSchema, check
+from registry.compat import Budget, CompatReport, InvalidSchema, check
 from registry.core.config import Settings
-from registry.core.model import EventSchema, Mode
+from registry.core.model import JSON, EventSchema, Mode
 from registry.core.refs import build_registry
-from registry.sources.named import UnreadableSchema, read_named
+from registry.sources.named import UnreadableSchema, read_document
 from registry.sources.tree import load_folder
 
 
@@ -35,36 +36,41 @@ def compare_files(
     *,
     mode: Mode | None = None,
     policy: str | None = None,
+    steps: int | None = None,
     shown: Callable[[Path], str] = str,
 ) -> CompatReport:
     """The compatibility report of `new_path` against `old_path`, labelled with their paths.
 
-    Raises PathNotFound for a missing file and UnreadableSchema for a file that cannot be read
-    or is not a valid JSON Schema.
+    Each direction may take `steps` (default: the configured `compat-budget`). Raises
+    PathNotFound for a missing file and UnreadableSchema for a file that cannot be read or is
+    not a valid JSON Schema.
     """
     old, new = (
-        read_named(path, max_bytes=settings.max_file_bytes, shown=shown)
+        read_document(path, max_bytes=settings.max_file_bytes, shown=shown)
         for path in (old_path, new_path)
     )
     chosen_mode, chosen_policy = mode_and_policy(
-        settings, new.id or old.id or "", mode=mode, policy=policy
+        settings, _id_of(new) or _id_of(old) or "", mode=mode, policy=policy
     )
     tree: Sequence[EventSchema] = ()
     if settings.schema_root.is_dir():
         tree = load_folder(settings.schema_root, max_bytes=settings.max_file_bytes).schemas
 
-    def registry_with(schema: EventSchema) -> Any:
+    def registry_with(schema: EventSchema | bool) -> Any:
+        if isinstance(schema, bool):
+            return build_registry(tree, base_url=settings.base_url)
         others = [s for s in tree if s.ref is None or s.ref != schema.ref]
         return build_registry([*others, schema], base_url=settings.base_url)
 
     try:
         report = check(
-            old.body,
-            new.body,
+            _body(old),
+            _body(new),
             mode=chosen_mode,
             policy=chosen_policy,
             old_registry=registry_with(old),
             new_registry=registry_with(new),
+            budget=Budget(steps=settings.compat_budget if steps is None else steps),
         )
     except InvalidSchema as error:
         path = old_path if error.side == "the old schema" else new_path
@@ -74,3 +80,11 @@ def compare_files(
         old_label=f"{shown(old_path)} ({report.old_label})",
         new_label=f"{shown(new_path)} ({report.new_label})",
     )
+
+
+def _id_of(document: EventSchema | bool) -> str | None:
+    return None if isinstance(document, bool) else document.id
+
+
+def _body(document: EventSchema | bool) -> Mapping[str, JSON] | bool:
+    return document if isinstance(document, bool) else document.body

@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler.file_error(error)
     except Exception as error:
         return handler.internal_error(error)
+    except BaseException as error:  # a panic in compiled code, say; not an exit or Ctrl-C
+        return handler.unexpected(error)
 
 
 def _run(argv: list[str]) -> int:

@@ -1,4 +1,7 @@
-"""`telemetry-registry compat OLD_FILE NEW_FILE`: changes, verdict, and a breaking event."""
+"""`telemetry-registry compat OLD_FILE NEW_FILE`: changes, verdict, and a breaking event.
+
+Either file may hold any JSON Schema; a bare `true`/`false` is read as 2020-12.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,17 @@ from pathlib import Path
 from registry.checks.compat_files import compare_files
 from registry.cli.options import add_format
 from registry.cli.paths import display
-from registry.core.config import Settings
+from registry.core.config import DEFAULT_COMPAT_BUDGET, Settings
 from registry.core.model import Mode
 from registry.errors import EXIT_OK, EXIT_PROBLEMS
 from registry.report.compat import render_compat
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        f"{parser.description}. Each file holds any JSON Schema: `$schema` decides its draft "
+        "(draft 7 without one), and a file holding only `true` or `false` is read as 2020-12."
+    )
     parser.add_argument("old", type=Path, metavar="OLD_FILE", help="the earlier version")
     parser.add_argument("new", type=Path, metavar="NEW_FILE", help="the later version")
     parser.add_argument(
@@ -29,6 +36,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("strict", "lenient"),
         help="strict: set inclusion; lenient: writers never sent unnamed properties of an open "
         "object (default: the configured policy for the event, else strict)",
+    )
+    parser.add_argument(
+        "--budget",
+        type=_steps,
+        metavar="STEPS",
+        help="work each direction may take; what is left undecided after it is a "
+        "BUDGET_EXHAUSTED change, which breaks (default: the configured compat-budget, "
+        f"else {DEFAULT_COMPAT_BUDGET:,})",
     )
     parser.add_argument(
         "--fail-on-incompatible",
@@ -46,7 +61,19 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         policy=args.policy,
         output_format=args.format,
         fail_on_incompatible=args.fail_on_incompatible,
+        steps=args.budget,
     )
+
+
+def _steps(text: str) -> int:
+    """A positive number of steps (argparse makes the error a usage error)."""
+    try:
+        steps = int(text)
+    except ValueError:
+        steps = 0
+    if steps <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number of steps, not {text!r}")
+    return steps
 
 
 def compat(
@@ -58,9 +85,10 @@ def compat(
     policy: str | None = None,
     output_format: str = "text",
     fail_on_incompatible: bool = False,
+    steps: int | None = None,
 ) -> int:
     """Print the report on `new` against `old`; 1 only when asked to fail and incompatible."""
-    report = compare_files(old, new, settings, mode=mode, policy=policy, shown=display)
+    report = compare_files(old, new, settings, mode=mode, policy=policy, steps=steps, shown=display)
     sys.stdout.write(render_compat(report, output_format))
     if fail_on_incompatible and not report.compatible:
         return EXIT_PROBLEMS

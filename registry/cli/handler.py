@@ -3,7 +3,9 @@
 A RegistryError prints `error: <message>` (and `hint: <hint>` when it has one) and exits with
 its own code; an OSError naming a file (a folder that cannot be written, say) exits 1; a closed
 output pipe ends quietly with 141; Ctrl-C with 130. Anything else is a bug in this package: one
-line for the person, the traceback in a log file, exit 3.
+line for the person, the traceback in a log file, exit 3; so is a BaseException that is not
+an exit or an interruption (a panic raised from compiled code, such as Rust's
+`pyo3_runtime.PanicException`), which would otherwise end the process with a raw traceback.
 """
 
 from __future__ import annotations
@@ -71,3 +73,13 @@ def internal_error(error: BaseException) -> int:
         file=sys.stderr,
     )
     return EXIT_INTERNAL
+
+
+def unexpected(error: BaseException) -> int:
+    """A BaseException that is no Exception: exits and generators closing go on as they were
+    meant to, Ctrl-C is an interruption, anything else (a panic in compiled code) is a bug."""
+    if isinstance(error, (SystemExit, GeneratorExit)):
+        raise error
+    if isinstance(error, KeyboardInterrupt):
+        return interrupted()
+    return internal_error(error)

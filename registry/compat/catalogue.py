@@ -136,8 +136,11 @@ _STRUCTURAL: dict[str, str] = {
     "KEYWORD_NOT_MODELLED": "a validation keyword the engine does not model changed",
     "REFERENCE_UNRESOLVED": "a `$ref` does not resolve inside the registry",
     "REFERENCE_CYCLE_UNDECIDED": "references loop without nesting",
+    "REFERENCE_NOT_A_SCHEMA": "a `$ref` points at a value that is not a schema",
+    "EVALUATION_UNDECIDED": "a subschema could not be evaluated (a `$ref` in it to a non-schema)",
     "NESTING_TOO_DEEP": "the schemas nest too deeply to compare",
     "TOO_MANY_ALTERNATIVES": "too many combinations of alternatives to compare",
+    "BUDGET_EXHAUSTED": "the comparison took its whole work budget before deciding",
 }
 for _prefix in (
     "MINIMUM",

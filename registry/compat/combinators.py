@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from registry.compat.nodes import Node, Subs
+from registry.compat.undecided import Undecided
 from registry.compat.values import ALL_TYPES, type_names
 from registry.core.model import JSON
 
@@ -35,9 +36,16 @@ def combinators(ch: Inclusion, subs: Subs, sup: Node, types: frozenset[str]) -> 
 
 
 def _branch_types(ch: Inclusion, node: Node) -> frozenset[str]:
+    """The type atoms an alternative allows (all, when that cannot be told), made once."""
+    if node.branch_atoms is None:
+        node.branch_atoms = _atoms_of(ch, node)
+    return node.branch_atoms
+
+
+def _atoms_of(ch: Inclusion, node: Node) -> frozenset[str]:
     try:
         parts = ch.expand((node,))
-    except Exception:
+    except Undecided:
         return ALL_TYPES
     if parts is None:
         return frozenset()

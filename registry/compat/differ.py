@@ -4,6 +4,9 @@ Backward runs the inclusion OLD within NEW, forward runs NEW within OLD; a chang
 breaks both. Annotation and metadata edits are found by a parallel walk of the two documents,
 since they change no instance set. When neither direction finds anything yet the validation
 keywords differ, the rewrite is reported as equivalent (both inclusions were proven).
+
+Either document may be a bare boolean (`true`, `false`), read as 2020-12. No schema makes a
+comparison raise or run unbounded: what the engine cannot decide within its budget is a change.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 import referencing
 
+from registry.compat.budget import DEFAULT_BUDGET, Budget
 from registry.compat.catalogue import (
     ANNOTATION_CHANGE_TYPES,
     DIALECT_CHANGED,
@@ -51,7 +55,9 @@ class Comparison:
         return (self.backward if direction is Mode.BACKWARD else self.forward).found
 
 
-def label_of(body: Mapping[str, JSON], fallback: str) -> str:
+def label_of(body: Mapping[str, JSON] | bool, fallback: str) -> str:
+    if isinstance(body, bool):
+        return fallback
     version = body.get("version")
     if isinstance(version, (str, int)) and not isinstance(version, bool):
         return f"version {version}"
@@ -87,28 +93,36 @@ class UnknownPolicy(UsageError, ValueError):
         )
 
 
-def require_valid(body: Mapping[str, JSON], side: str) -> None:
-    """Raise InvalidSchema unless `body` is valid against its draft's metaschema."""
+def require_valid(body: Mapping[str, JSON] | bool, side: str) -> None:
+    """Raise InvalidSchema unless `body` is valid against its draft's metaschema (a boolean
+    is a schema in every draft this engine reads it in)."""
+    if isinstance(body, bool):
+        return
     try:
         dialect = dialect_of(body)
     except UnknownDialect as error:
         raise InvalidSchema(side, str(error), "/$schema") from None
-    invalid = next(metaschema_errors(dialect, body), None)
+    try:
+        invalid = next(metaschema_errors(dialect, body), None)
+    except RecursionError:  # explaining an invalid schema nested deeper than the stack goes
+        raise InvalidSchema(side, "it nests too deeply to be checked", "") from None
     if invalid is not None:
         pointer = "".join(pointer_join("", part) for part in invalid.absolute_path)
         raise InvalidSchema(side, invalid.message, pointer)
 
 
 def compare(
-    old: Mapping[str, JSON],
-    new: Mapping[str, JSON],
+    old: Mapping[str, JSON] | bool,
+    new: Mapping[str, JSON] | bool,
     *,
     policy: str = "strict",
     old_registry: referencing.Registry[Any] | None = None,
     new_registry: referencing.Registry[Any] | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Comparison:
     """Run both directions and merge their changes with the annotation edits.
 
+    Each direction may take `budget`; past it, what is left is one `BUDGET_EXHAUSTED` change.
     Raises InvalidSchema when either schema breaks its metaschema, UnknownPolicy for a policy
     other than POLICIES.
     """
@@ -126,14 +140,14 @@ def compare(
     )
     if old_side.label == new_side.label:
         old_side.label, new_side.label = "the old schema", "the new schema"
-    backward = Inclusion(old_side, new_side, Mode.BACKWARD)
+    backward = Inclusion(old_side, new_side, Mode.BACKWARD, budget)
     backward.check((old_side.root(),), new_side.root())
-    forward = Inclusion(old_side, new_side, Mode.FORWARD)
+    forward = Inclusion(old_side, new_side, Mode.FORWARD, budget)
     forward.check((new_side.root(),), old_side.root())
     found = backward.found + forward.found
     changes = merge([_under(policy, f) for f in found])
     changes.extend(_dialect_change(old_side, new_side))
-    if not changes and _skeleton(old, old_side) != _skeleton(new, new_side):
+    if not changes and _rewritten(old, old_side, new, new_side):
         changes.append(
             Change(
                 EQUIVALENT_REWRITE,
@@ -147,11 +161,14 @@ def compare(
     return Comparison(old_side, new_side, policy, backward, forward, changes)
 
 
-def _plain(schema: Mapping[str, JSON]) -> dict[str, JSON]:
+def _plain(schema: Mapping[str, JSON] | bool) -> dict[str, JSON] | bool:
     """The schema as the JSON loader gives it (dicts and lists), which the engine expects."""
-    if type(schema) is dict:
+    if type(schema) is dict or isinstance(schema, bool):
         return schema
-    plain: dict[str, JSON] = json.loads(json.dumps(schema))
+    try:
+        plain: dict[str, JSON] = json.loads(json.dumps(schema))
+    except (TypeError, ValueError, RecursionError) as error:
+        raise InvalidSchema("the schema", f"it is not JSON data ({error})", "") from None
     return plain
 
 
@@ -201,8 +218,8 @@ def merge(changes: list[Change]) -> list[Change]:
 
 
 def _dialect_change(old: Side, new: Side) -> Iterator[Change]:
-    if old.dialect is new.dialect:
-        return
+    if old.dialect is new.dialect or isinstance(old.body, bool) or isinstance(new.body, bool):
+        return  # a boolean means the same in every draft
     # Draft 4 alone counts 1.0 as not an integer, so integer atoms mean different things.
     breaks = (
         frozenset({Mode.BACKWARD, Mode.FORWARD})
@@ -231,7 +248,7 @@ def _dialect_change(old: Side, new: Side) -> Iterator[Change]:
 
 
 def annotation_changes(
-    old: Mapping[str, JSON], new: Mapping[str, JSON], old_side: Side, new_side: Side
+    old: Mapping[str, JSON] | bool, new: Mapping[str, JSON] | bool, old_side: Side, new_side: Side
 ) -> list[Change]:
     """Edits to keywords that validate nothing, at the places both versions share.
 
@@ -275,7 +292,21 @@ def annotation_changes(
 
 def _differ(left: JSON, right: JSON) -> bool:
     """Whether two places are both objects, and different ones (so worth visiting)."""
-    return isinstance(left, dict) and isinstance(right, dict) and left != right
+    if not (isinstance(left, dict) and isinstance(right, dict)):
+        return False
+    try:
+        return left != right
+    except RecursionError:  # too deep to compare at once: visiting tells, a level at a time
+        return True
+
+
+def _rewritten(old: JSON, old_side: Side, new: JSON, new_side: Side) -> bool:
+    """Whether the validation keywords differ (they may be written differently: see
+    `_skeleton`); schemas too deep to reduce are compared as they are."""
+    try:
+        return bool(_skeleton(old, old_side) != _skeleton(new, new_side))
+    except RecursionError:
+        return not json_equal(old, new)
 
 
 def _annotation_change(key: str, where: str, old: JSON, new: JSON) -> Change:

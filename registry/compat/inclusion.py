@@ -9,7 +9,9 @@ decide (unrelated patterns, keywords it does not model), it records that as a ch
 
 Recursive schemas are handled co-inductively: a question met again while it is being answered is
 assumed to hold if an instance level was descended in between (instances are finite), and is
-undecided otherwise.
+undecided otherwise. Every question spends a step of the comparison's budget and nests at most
+`MAX_NESTING` deep (see `budget`); what cannot be decided within them, or at all (`undecided`),
+is recorded as a change that breaks the direction, never guessed and never raised.
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from registry.compat import enums, families
+from registry.compat.budget import (
+    BUDGET_EXHAUSTED,
+    DEFAULT_BUDGET,
+    MAX_NESTING,
+    Allowance,
+    Budget,
+)
 from registry.compat.failures import Descent, Found, Frame
 from registry.compat.nodes import Node
-from registry.compat.resolution import Unresolvable, deref, expand_all
+from registry.compat.resolution import deref, expand_all
 from registry.compat.side import Side
+from registry.compat.undecided import Undecided
 from registry.compat.values import ALL_TYPES, value_atom, value_key
 from registry.core.model import JSON, Change, Mode
 
@@ -44,7 +54,9 @@ _GROUP_OF = {keyword: group for group in GROUPS for keyword in group}
 class Inclusion:
     """One direction of one comparison: writer subschemas against reader subschemas."""
 
-    def __init__(self, old: Side, new: Side, direction: Mode) -> None:
+    def __init__(
+        self, old: Side, new: Side, direction: Mode, budget: Budget = DEFAULT_BUDGET
+    ) -> None:
         self.old, self.new = old, new
         self.direction = direction
         self.backward = direction is Mode.BACKWARD
@@ -56,6 +68,10 @@ class Inclusion:
         self._memo: dict[tuple[Any, ...], bool] = {}
         self._keep: list[object] = []
         self._splits = 0
+        self._nesting = 0
+        self.allowance = Allowance(budget)
+        self._out = False
+        self._deep = False
 
     # -- labels and recording ---------------------------------------------------------
 
@@ -93,9 +109,12 @@ class Inclusion:
         candidates: Iterable[JSON] = (),
         sub_pointer: str | None = None,
         sup_pointer: str | None = None,
+        always: bool = False,
     ) -> bool:
-        """Record a change that breaks this direction (unless only probing); return False."""
-        if self._quiet:
+        """Record a change that breaks this direction (unless only probing, or out of budget:
+        then every failure may be the budget's, not the schemas'; `always` records it even
+        so); return False."""
+        if (self._quiet or self._out) and not always:
             return False
         sub_path = sub_pointer
         if sub_path is None:
@@ -151,11 +170,24 @@ class Inclusion:
     # -- the judgement -------------------------------------------------------------------
 
     def check(self, subs: tuple[Node, ...], sup: Node, domain: frozenset[str] = ALL_TYPES) -> bool:
-        """Whether every instance of all `subs` (with a type in `domain`) is valid under `sup`."""
+        """Whether every instance of all `subs` (with a type in `domain`) is valid under `sup`.
+
+        What cannot be decided here is recorded as a change and answered False.
+        """
+        if not self.allowance.spend():
+            return self._out_of_budget(subs, sup)
+        if self._nesting >= MAX_NESTING:
+            return self._too_deep(f"the questions nest deeper than {MAX_NESTING} levels", subs, sup)
+        self._nesting += 1
         try:
-            expanded = self.expand(subs)
-        except Unresolvable as error:
-            return self.fail("REFERENCE_UNRESOLVED", error.message, "(any)", subs, sup)
+            return self._check(subs, sup, domain)
+        except Undecided as error:
+            return self.undecided(error.change_type, error.message, subs, sup)
+        finally:
+            self._nesting -= 1
+
+    def _check(self, subs: tuple[Node, ...], sup: Node, domain: frozenset[str]) -> bool:
+        expanded = self.expand(subs)
         if expanded is None:
             return True
         types = domain
@@ -163,14 +195,45 @@ class Inclusion:
             types &= node.types
         if not types:
             return True
-        try:
-            parts = deref(sup)
-        except Unresolvable as error:
-            return self.fail("REFERENCE_UNRESOLVED", error.message, "(any)", expanded, sup)
         ok = True
-        for part in parts:
+        for part in deref(sup):
             ok = self._against(expanded, part, types) and ok
         return ok
+
+    def _out_of_budget(self, subs: tuple[Node, ...], sup: Node) -> bool:
+        """Record, once, that the budget ran out here (even while probing: the direction is
+        undecided from here on); every question after it is undecided too.
+
+        The open-content count is not restored: callers unwinding subtract what they added,
+        and nothing after this is recorded, so its value no longer matters.
+        """
+        if not self._out:
+            self._out = True
+            self.open_content = 0  # past here nothing is decided: no policy may forgive it
+            self.fail(
+                BUDGET_EXHAUSTED,
+                f"{self.allowance.reason} at {sup.pointer or '/'}; the engine cannot prove that "
+                f"{self.reader} accepts everything {self.writer} does, so it counts as breaking",
+                "(possibly some)",
+                subs,
+                sup,
+                always=True,
+            )
+        return False
+
+    def _too_deep(self, what: str, subs: tuple[Node, ...], sup: Node) -> bool:
+        """Record that the engine stops here; the first time even while probing, since the
+        probe's failure may then be the depth's, not the schemas'."""
+        first = not self._deep
+        self._deep = True
+        return self.fail(
+            "NESTING_TOO_DEEP",
+            f"{what} at {sup.pointer or '/'}; the engine stops there",
+            "(any)",
+            subs,
+            sup,
+            always=first,
+        )
 
     def expand(self, subs: Iterable[Node]) -> tuple[Node, ...] | None:
         """Follow `$ref`s and flatten `allOf` on the writer side; None when one is `false`."""
@@ -214,14 +277,7 @@ class Inclusion:
                 sup,
             )
         if len(self.frames) > MAX_DEPTH:
-            return self.fail(
-                "NESTING_TOO_DEEP",
-                f"the schemas nest deeper than {MAX_DEPTH} levels at {sup.pointer or '/'}; "
-                "the engine stops there",
-                "(any)",
-                subs,
-                sup,
-            )
+            return self._too_deep(f"the schemas nest deeper than {MAX_DEPTH} levels", subs, sup)
         self._active[key] = len(self.frames)
         try:
             result = self._decide(subs, sup, types)

@@ -13,6 +13,7 @@ from registry.core.model import JSON
 
 _REFERENCE = re.compile(r"'\$(?:ref|dynamicRef|recursiveRef)'")
 """A reference keyword as `repr` writes a key."""
+_DEEP = "<a value too deep to write out: "
 
 
 class Interner:
@@ -40,7 +41,11 @@ class Interner:
             return repr(value)
         known = self._texts.get(id(value))
         if known is None:
-            known = self._texts[id(value)] = (value, repr(value))
+            try:
+                text = repr(value)
+            except RecursionError:  # too deep to write out: a text of its own, equal to none
+                text = f"{_DEEP}{id(value)}>"
+            known = self._texts[id(value)] = (value, text)
         return known[1]
 
     def _coded(self, value: dict[str, JSON] | list[JSON]) -> tuple[object, bytes | None, bool]:
@@ -52,9 +57,7 @@ class Interner:
                 code: bytes | None = marshal.dumps(value, 2)
             except ValueError:
                 code = None
-            free = (code is not None and b"$" not in code) or (
-                _REFERENCE.search(self.text(value)) is None
-            )
+            free = (code is not None and b"$" not in code) or _free_text(self.text(value))
             known = self._codes[id(value)] = (value, code, free)
         return known
 
@@ -64,8 +67,15 @@ class Interner:
         return self._coded(value)[2]
 
     def same(self, left: JSON, right: JSON) -> bool:
-        """JSON-equal and free of references (so equal in meaning in any two documents)."""
-        if left is not right and left != right:
+        """JSON-equal and free of references (so equal in meaning in any two documents).
+
+        Values too deep to compare at once are not the same here: the engine then compares
+        them a level at a time.
+        """
+        try:
+            if left is not right and left != right:
+                return False
+        except RecursionError:
             return False
         kind = type(left)
         if kind is not dict and kind is not list:
@@ -75,3 +85,8 @@ class Interner:
         if mine is None or theirs is None:
             return self.text(left) == self.text(right) and free
         return mine == theirs and free
+
+
+def _free_text(text: str) -> bool:
+    """Whether a value's text shows no reference (one too deep to write out may hold one)."""
+    return not text.startswith(_DEEP) and _REFERENCE.search(text) is None

@@ -66,7 +66,17 @@ class Node:
     shares them, so what they compute is computed once.
     """
 
-    __slots__ = ("__dict__", "_children", "_parts", "_pointer", "resolver", "schema", "side")
+    __slots__ = (
+        "__dict__",
+        "_children",
+        "_parts",
+        "_pointer",
+        "branch_atoms",
+        "dereferenced",
+        "resolver",
+        "schema",
+        "side",
+    )
 
     def __init__(
         self,
@@ -83,13 +93,27 @@ class Node:
         self.resolver = resolver
         self.side = side
         self._children = {} if children is None else children
+        self.dereferenced: tuple[Node, ...] | None = None
+        """Its `$ref`s followed, once (see `resolution.deref`)."""
+        self.branch_atoms: frozenset[str] | None = None
+        """The type atoms it allows as an alternative, once (see `combinators`)."""
 
     @property
     def pointer(self) -> str:
+        """Made from the nearest ancestor that knows its own, by a loop: a node may sit
+        deeper than Python's stack would let a recursion go."""
         if self._pointer is None:
-            assert self._parts is not None
-            parent, parts = self._parts
-            self._pointer = pointer_join(parent.pointer, *parts)
+            pending: list[Node] = []
+            node: Node = self
+            while node._pointer is None:
+                pending.append(node)
+                assert node._parts is not None
+                node = node._parts[0]
+            for each in reversed(pending):
+                assert each._parts is not None
+                parent, parts = each._parts
+                each._pointer = pointer_join(parent._pointer or "", *parts)
+        assert self._pointer is not None
         return self._pointer
 
     @property

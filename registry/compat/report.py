@@ -11,6 +11,7 @@ from typing import Any
 
 import referencing
 
+from registry.compat.budget import DEFAULT_BUDGET, Budget
 from registry.compat.differ import compare
 from registry.compat.verdict import broken_by, is_compatible, required_bump
 from registry.compat.witness import search
@@ -52,18 +53,28 @@ class CompatReport:
 
 
 def check(
-    old: Mapping[str, JSON],
-    new: Mapping[str, JSON],
+    old: Mapping[str, JSON] | bool,
+    new: Mapping[str, JSON] | bool,
     *,
     mode: Mode = Mode.BACKWARD,
     policy: str = "strict",
     old_registry: referencing.Registry[Any] | None = None,
     new_registry: referencing.Registry[Any] | None = None,
     witness: bool = True,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> CompatReport:
-    """Compare two versions under `mode` and `policy`; find a witness when incompatible."""
+    """Compare two versions under `mode` and `policy`; find a witness when incompatible.
+
+    Either version may be any JSON Schema, a bare boolean included (read as 2020-12). Each
+    direction may take `budget`; what is left undecided past it is a `BUDGET_EXHAUSTED` change.
+    """
     comparison = compare(
-        old, new, policy=policy, old_registry=old_registry, new_registry=new_registry
+        old,
+        new,
+        policy=policy,
+        old_registry=old_registry,
+        new_registry=new_registry,
+        budget=budget,
     )
     changes = tuple(comparison.changes)
     verdicts = {
@@ -109,6 +120,8 @@ def _is_null_witness(comparison: Any, direction: Mode, instance: JSON) -> bool:
         if direction is Mode.BACKWARD
         else (comparison.new, comparison.old)
     )
+    if writer.loop is not None or reader.loop is not None:
+        return False
     try:
         return bool(writer.validator.is_valid(None)) and not reader.validator.is_valid(None)
     except Exception:

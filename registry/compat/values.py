@@ -74,16 +74,27 @@ def value_atom(value: JSON, dialect: Dialect) -> str:
 
 
 def json_equal(left: JSON, right: JSON) -> bool:
-    """JSON equality: 1 equals 1.0, but true is not 1."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left is right
-    if isinstance(left, (int, float)) and isinstance(right, (int, float)):
-        return left == right
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(json_equal, left, right))
-    if isinstance(left, Mapping) and isinstance(right, Mapping):
-        return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
-    return type(left) is type(right) and left == right
+    """JSON equality: 1 equals 1.0, but true is not 1 (a loop: values may nest deeply)."""
+    pending = [(left, right)]
+    while pending:
+        left, right = pending.pop()
+        if isinstance(left, bool) or isinstance(right, bool):
+            if not (isinstance(left, bool) and isinstance(right, bool) and left is right):
+                return False
+        elif isinstance(left, (int, float)) and isinstance(right, (int, float)):
+            if left != right:
+                return False
+        elif isinstance(left, list) and isinstance(right, list):
+            if len(left) != len(right):
+                return False
+            pending.extend(zip(left, right, strict=True))
+        elif isinstance(left, Mapping) and isinstance(right, Mapping):
+            if left.keys() != right.keys():
+                return False
+            pending.extend((left[k], right[k]) for k in left)
+        elif not (type(left) is type(right) and left == right):
+            return False
+    return True
 
 
 def value_key(value: JSON) -> object:
@@ -97,7 +108,10 @@ def value_key(value: JSON) -> object:
     if isinstance(value, (int, float)):
         return ("number", value)
     if isinstance(value, (dict, list)):
-        return ("text", json.dumps(value, sort_keys=True))
+        try:
+            return ("text", json.dumps(value, sort_keys=True))
+        except RecursionError:  # too deep to write out: a key of its own, never equal to another
+            return ("deep", id(value))
     return (type(value).__name__, value)
 
 

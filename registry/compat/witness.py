@@ -22,9 +22,10 @@ from registry.compat.failures import Found, Frame
 from registry.compat.interner import Interner
 from registry.compat.nodes import Node
 from registry.compat.regex_sample import samples
-from registry.compat.resolution import Unresolvable, expand_all
+from registry.compat.resolution import expand_all
 from registry.compat.samples import FORMATS
 from registry.compat.side import Side
+from registry.compat.undecided import Undecided
 from registry.compat.values import ARRAY, BOOLEAN, FRACTION, INTEGER, NULL, OBJECT, STRING, exact
 from registry.core.model import JSON, Mode
 
@@ -33,6 +34,10 @@ MAX_DEPTH = 8
 MAX_VALUES = 12
 BUDGET = 60
 """Whole-event validations per direction; a witness is worth a little time, not a hang."""
+MAX_SAMPLES = 20_000
+"""Sets of values the sampler may make per search, however the schema's alternatives nest."""
+MAX_NESTING = 40
+"""Alternatives within alternatives the sampler follows (each a few Python frames)."""
 
 
 class Sampler:
@@ -41,19 +46,28 @@ class Sampler:
     def __init__(self) -> None:
         self._memo: dict[tuple[tuple[int, ...], int, bool], list[JSON]] = {}
         self.numbering = Interner()
+        self._made = 0
+        self._nesting = 0
 
     def values(self, subs: tuple[Node, ...], depth: int = 0, rich: bool = True) -> list[JSON]:
         """Candidate values; `rich` adds variants (optional properties, longer arrays)."""
         key = (tuple(id(n.schema) for n in subs), depth, rich)
         known = self._memo.get(key)
         if known is None:
-            known = self._memo[key] = self._values(subs, depth, rich)
+            self._made += 1
+            if self._made > MAX_SAMPLES or self._nesting >= MAX_NESTING:
+                return []  # no values: the search proposes fewer, and never runs unbounded
+            self._nesting += 1
+            try:
+                known = self._memo[key] = self._values(subs, depth, rich)
+            finally:
+                self._nesting -= 1
         return known
 
     def _values(self, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         try:
             expanded = expand_all(subs)
-        except (Unresolvable, RecursionError):
+        except Undecided:
             return []
         if expanded is None or depth > MAX_DEPTH:
             return [] if expanded is None else [None, "", 0, {}, []]
@@ -246,6 +260,8 @@ def _embed(value: JSON, frames: tuple[Frame, ...], sampler: Sampler) -> JSON:
 
 
 def _safe_valid(side: Side, node: Node | None, instance: JSON) -> bool | None:
+    if side.loop is not None:
+        return None  # jsonschema would recurse without end (see `Side.loop`)
     try:
         if node is None:
             return bool(side.validator.is_valid(instance))
@@ -267,6 +283,8 @@ def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSO
     sampler = Sampler()
     spent = 0
     for failure in found:
+        if len(failure.frames) > MAX_DEPTH:
+            continue  # an event that deep costs more to validate than a witness is worth
         for value in _local(failure, sampler):
             instance = _embed(value, failure.frames, sampler)
             spent += 1

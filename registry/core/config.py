@@ -29,6 +29,8 @@ DEFAULT_CATEGORIES = (
     "action",
 )
 POLICIES = ("strict", "lenient")
+DEFAULT_COMPAT_BUDGET = 100_000
+"""Steps each direction of a compatibility comparison may take (`compat-budget`)."""
 TABLE = "telemetry-registry"
 
 
@@ -65,6 +67,7 @@ class Settings:
     max_file_bytes: int = 1_000_000
     allowed_keywords: frozenset[str] = frozenset()
     """Keys the `unknown-keyword` rule accepts beyond the drafts' and the registry's own."""
+    compat_budget: int = DEFAULT_COMPAT_BUDGET
     source: str = "(defaults)"
 
     def for_event(self, schema_id: str) -> EventSettings:
@@ -119,6 +122,7 @@ _KEYS = {
     "main-branch",
     "max-file-bytes",
     "allowed-keywords",
+    "compat-budget",
 }
 
 
@@ -166,6 +170,9 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
     allowed = table.get("allowed-keywords", [])
     if not isinstance(allowed, list) or not all(isinstance(k, str) for k in allowed):
         raise ConfigError(source, "'allowed-keywords' must be a list of strings")
+    compat_budget = table.get("compat-budget", DEFAULT_COMPAT_BUDGET)
+    if not isinstance(compat_budget, int) or isinstance(compat_budget, bool) or compat_budget <= 0:
+        raise ConfigError(source, "'compat-budget' must be a positive integer (steps)")
     main_branch = table.get("main-branch", "main")
     if not isinstance(main_branch, str) or not main_branch:
         raise ConfigError(source, "'main-branch' must be a branch name")
@@ -180,6 +187,7 @@ def settings_from_table(table: Mapping[str, Any], *, folder: Path, source: str) 
         main_branch=main_branch,
         max_file_bytes=max_bytes,
         allowed_keywords=frozenset(allowed),
+        compat_budget=compat_budget,
         source=source,
     )
 

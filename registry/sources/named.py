@@ -3,10 +3,13 @@
 A file inside the schema root is checked against the whole tree, so that its `$ref`s to the
 other schemas resolve and rules across versions see every version; a file or folder elsewhere
 stands on its own. A named path that does not exist is a usage error, never an empty result.
+A file compared on its own (`compat`) may hold any JSON Schema, a bare `true` or `false` too.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -125,3 +128,55 @@ def read_named(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema
             shown(path), first.rule, first.message, hint, first.line, pointer=first.pointer
         )
     return schema
+
+
+def read_document(path: Path, *, max_bytes: int, shown: Shown = str) -> EventSchema | bool:
+    """One schema file read on its own, as `read_named` does, except that a file holding only
+    a boolean schema (`true` or `false`) gives that boolean."""
+    try:
+        return read_named(path, max_bytes=max_bytes, shown=shown)
+    except UnreadableSchema as error:
+        if error.rule == "parse-error":
+            found = _boolean_document(path)
+            if found is not None:
+                return found
+        raise
+
+
+_YAML_BOOLEANS = {
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+"""The booleans of YAML 1.2's core schema, as the schema reader reads them."""
+_COMMENT = re.compile(r"(?:^|\s)#.*$")
+
+
+def _boolean_document(path: Path) -> bool | None:
+    """The boolean a schema file holds and nothing else, or None (a file that is not one)."""
+    try:
+        text = path.read_bytes().decode("utf-8")  # no larger than the limit: it parsed
+    except (OSError, UnicodeDecodeError):
+        return None
+    if path.suffix == ".json":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, bool) else None
+    words: list[str] = []
+    for line in text.splitlines():
+        content = _COMMENT.sub("", line).strip()
+        if content.startswith("%"):  # a directive, before the document starts
+            continue
+        for marker in ("---", "..."):
+            if content == marker or content.startswith(marker + " "):
+                content = content[len(marker) :].strip()
+        if content:
+            words.append(content)
+    if len(words) != 1:
+        return None
+    return _YAML_BOOLEANS.get(words[0])
