@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -33,10 +33,14 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 """The only schemes an author's link may use; any other target is shown as text."""
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_BLOCK_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 _INVISIBLE = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LETTERS = r"A-Za-z0-9 \u00a0-\ud7ff\ue000-\U0010ffff"
 _MARKUP = re.compile(f"[^{_LETTERS}]")
 _TEXT_MARKUP = re.compile(f"^[^{_LETTERS}]|[^{_LETTERS}.,/?()';%-]")
+_PLAIN_PROSE = re.compile(r"(?:[^-+*_`\[\]<>!\\&~#=|0-9\s][^*_`\[\]<>!\\&~|\n]*)?")
+"""Text in which no Markdown construct can start: one line, no emphasis, code, link, HTML,
+escape or entity marks, not starting as a list, heading or quote would."""
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _STRIPPED = re.compile(r"[\x00-\x20\x7f]")
 
@@ -96,9 +100,19 @@ def markdown_html(text: str, *, block: bool = False, image_hosts: Collection[str
     own); otherwise the text is read as one line of inline Markdown (for a table cell or a note).
     """
     hosts = frozenset(host.lower() for host in image_hosts)
+    return _markdown_html(text, block, hosts)
+
+
+@lru_cache(maxsize=4096)
+def _markdown_html(text: str, block: bool, hosts: frozenset[str]) -> str:
+    """Kept: every version of an event repeats most of its descriptions."""
+    if _PLAIN_PROSE.fullmatch(text) and not (block and "\n" in text.strip()):
+        line = inert(plain(text))  # no Markdown in it: what the parser would give, faster
+        return f"<p>{line}</p>" if block and line else line
     parser = _parser()
     if block:
-        return _Renderer(hosts).blocks(parser.parse(text.replace("\x00", " ")))
+        lines = _INVISIBLE.sub("", _BLOCK_CONTROLS.sub(" ", text))
+        return _Renderer(hosts).blocks(parser.parse(lines))
     tokens = parser.parseInline(plain(text))
     children = tokens[0].children if tokens else None
     return _Renderer(hosts).inline(children or [])
