@@ -36,6 +36,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from registry.core import ids
+from registry.core.authored import plain_html
 from registry.core.config import ConfigError, Settings, load_settings
 from registry.core.index import disk_path
 from registry.docs.changes import changelog
@@ -77,6 +78,8 @@ class RegistryPluginConfig(Config):  # type: ignore[no-untyped-call]
     """Show each version's git history when the schema tree is in a git repository."""
     changelog = c.Type(bool, default=True)
     """Show each version's changes from the one before, from the compatibility engine."""
+    image_hosts = c.ListOfItems(c.Type(str), default=[])
+    """Hosts that images in schema descriptions may load from; others are shown as links."""
 
 
 class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyped-call]
@@ -122,6 +125,7 @@ class RegistryPlugin(BasePlugin[RegistryPluginConfig]):  # type: ignore[no-untyp
                 history=self._history(snapshot) if self.config.history else None,
                 changelog=changelog(snapshot, settings) if self.config.changelog else None,
                 registry_dir=registry_dir,
+                image_hosts=self.config.image_hosts,
             )
         except DocsError as error:
             raise PluginError(f"telemetry-registry: {error}") from None
@@ -267,7 +271,7 @@ def _events_section(site: DocsSite, files: Files, config: MkDocsConfig) -> Secti
     for namespace in site.namespaces:
         events = [page(path) for path in namespace.events]
         if namespace.name:
-            children.append(Section(namespace.name, [page(namespace.index), *events]))
+            children.append(Section(plain_html(namespace.name), [page(namespace.index), *events]))
         else:
             children.extend(events)
     return Section("Events", children)

@@ -25,7 +25,7 @@ from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore
 
 from registry.core.dialects import compiled_class, dialect_or_default
 from registry.core.ids import version_uri, within
-from registry.core.matching import linear_validator_class
+from registry.core.matching import bounded_validator_class, linear_validator_class
 from registry.core.model import JSON, EventSchema
 from registry.errors import RegistryError
 
@@ -130,11 +130,14 @@ def validator_for(
     registry: referencing.Registry[Any] | None = None,
     *,
     linear_patterns: bool = False,
+    bounded_patterns: bool = False,
 ) -> Validator:
     """A validator for one schema body, resolving `$ref`s only through `registry`.
 
     `linear_patterns` matches `pattern`s with the runtime's bounded engine (`core.matching`)
-    instead of Python's backtracking `re`: for validating untrusted events.
+    instead of Python's backtracking `re`: for validating untrusted events. `bounded_patterns`
+    matches them with the tooling's (`core.matching.search_within`): linear where it can be,
+    else raising `PatternTimeout` past a budget, for a caller that must say "undecided".
 
     jsonschema adds the drafts' metaschemas to the registry each time a validator is built,
     which costs time proportional to the registry; the combination is made once per registry.
@@ -144,13 +147,17 @@ def validator_for(
     """
     if registry is None:
         registry = _NO_REFERENCES
-    key = (id(body), id(registry), linear_patterns)
+    key = (id(body), id(registry), linear_patterns, bounded_patterns)
     stamp = (body.get("$schema"), body.get("$id"), body.get("id"))
     known = _VALIDATORS.get(key)
     if known is not None and known[0] is body and known[1] is registry and known[2] == stamp:
         return known[3]
     dialect = dialect_or_default(body)
-    cls = linear_validator_class(dialect.validator) if linear_patterns else dialect.validator
+    cls = dialect.validator
+    if bounded_patterns:
+        cls = bounded_validator_class(cls)
+    elif linear_patterns:
+        cls = linear_validator_class(cls)
     resolver = _with_metaschemas(registry).resolver_with_root(resource_of(body))
     validator: Validator = cls(
         body,
@@ -170,7 +177,7 @@ _NO_REFERENCES: referencing.Registry[Any] = referencing.Registry(
 """The registry of a schema that may reference nothing but itself (immutable, so shared)."""
 _VALIDATORS_KEPT = 512
 _VALIDATORS: dict[
-    tuple[int, int, bool],
+    tuple[int, int, bool, bool],
     tuple[Mapping[str, JSON], referencing.Registry[Any], tuple[JSON, ...], Validator],
 ] = {}
 """Validators by the identities of their body and registry, which each entry keeps alive."""

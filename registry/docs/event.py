@@ -9,17 +9,19 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from registry.core.authored import markdown_html, plain_html
 from registry.core.index import lifecycle_status
 from registry.core.model import EventSchema
 from registry.docs.pages import (
     badge,
     definition_anchor,
     event_title,
+    front_matter,
     heading_text,
     relative,
     version_anchor,
 )
-from registry.docs.properties import Row, definition_rows, inline, property_rows
+from registry.docs.properties import Row, code, definition_rows, property_rows
 
 if TYPE_CHECKING:
     from registry.docs.changes import VersionChanges
@@ -31,14 +33,15 @@ def event_markdown(site: SiteContext, schema_id: str, page: str) -> str:
     """The whole page of one event."""
     versions = site.snapshot.by_id[schema_id]
     latest = versions[-1]
-    lines = [f"# {heading_text(event_title(latest, schema_id))}", ""]
+    title = event_title(latest, schema_id)
+    lines = [*front_matter(title), f"# {heading_text(title)}", ""]
     lines += [_summary_line(site, schema_id, page, latest), ""]
-    lines += _paragraph(latest.body.get("description"))
+    lines += _paragraph(site, latest.body.get("description"))
     lines += _deprecation(site, page, latest)
     lines += ['```text title="$id"', schema_id, "```", ""]
     if len(versions) > 1:
         links = [
-            f"[{inline(str(s.version))}](#{version_anchor(s.version or '')})"
+            f"[{plain_html(str(s.version))}](#{version_anchor(s.version or '')})"
             + (" (latest)" if s is latest else "")
             for s in reversed(versions)
         ]
@@ -53,19 +56,22 @@ def _summary_line(site: SiteContext, schema_id: str, page: str, latest: EventSch
     namespace = site.namespace_of(schema_id)
     if namespace:
         parts.append(
-            f"namespace [{inline(namespace)}]({relative(site.namespace_page(namespace), page)})"
+            f"namespace [{plain_html(namespace)}]({relative(site.namespace_page(namespace), page)})"
         )
     owner = latest.body.get("x-owner")
     if isinstance(owner, str) and owner:
-        parts.append(f"owner **{inline(owner)}**")
-    parts.append(f"latest [{inline(str(latest.version))}](#{version_anchor(latest.version or '')})")
+        parts.append(f"owner **{plain_html(owner)}**")
+    latest_version = plain_html(str(latest.version))
+    parts.append(f"latest [{latest_version}](#{version_anchor(latest.version or '')})")
     return " · ".join(parts)
 
 
-def _paragraph(text: object) -> list[str]:
+def _paragraph(site: SiteContext, text: object) -> list[str]:
+    """A description on its own: author Markdown as a block of HTML the page keeps as it is."""
     if not isinstance(text, str) or not text.strip():
         return []
-    return [inline(text), ""]
+    html = markdown_html(text, block=True, image_hosts=site.image_hosts)
+    return [f'<div class="tr-description">{html}</div>', ""]
 
 
 def _deprecation(site: SiteContext, page: str, schema: EventSchema) -> list[str]:
@@ -76,10 +82,10 @@ def _deprecation(site: SiteContext, page: str, schema: EventSchema) -> list[str]
     if isinstance(replacement, str) and replacement:
         target = site.pages_by_id.get(replacement)
         if target is not None:
-            title = inline(site.title_of(replacement))
-            text += f" It is replaced by [{title}]({relative(target, page)}) (`{replacement}`)."
+            title = plain_html(site.title_of(replacement))
+            text += f" It is replaced by [{title}]({relative(target, page)}) ({code(replacement)})."
         else:
-            text += f" It is replaced by `{replacement}`."
+            text += f" It is replaced by {code(replacement)}."
     return ['!!! warning "Deprecated"', "", f"    {text}", ""]
 
 
@@ -103,22 +109,22 @@ def _version_section(
     if history is not None:
         first = history.introduced
         facts.append(
-            f"introduced in `{first.short}` on {first.date[:10]} by {inline(first.author)}"
+            f"introduced in `{first.short}` on {first.date[:10]} by {plain_html(first.author)}"
         )
     lines += [" · ".join(facts), ""]
     if schema is not latest and schema.body.get("description") != latest.body.get("description"):
-        lines += _paragraph(schema.body.get("description"))
+        lines += _paragraph(site, schema.body.get("description"))
     comment = schema.body.get("$comment")
     if isinstance(comment, str) and comment.strip():
         lines += [
             '!!! note "What changed, in the author\'s words"',
             "",
-            f"    {inline(comment)}",
+            f"    {site.inline(comment)}",
             "",
         ]
     breaking = schema.body.get("x-breaking-change")
     if isinstance(breaking, str) and breaking.strip():
-        lines += ['!!! danger "Breaking change"', "", f"    {inline(breaking)}", ""]
+        lines += ['!!! danger "Breaking change"', "", f"    {site.inline(breaking)}", ""]
     changes = site.changelog.get(schema.ref)
     if changes is not None:
         lines += _changes(changes, anchor)
@@ -150,10 +156,10 @@ def _changes(changes: VersionChanges, anchor: str) -> list[str]:
     ]
     for change in changes.substantive:
         marks = " ".join(badge(f"breaks {m.value}", "change") for m in sorted(change.breaks))
-        where = f" at `{change.path}`" if change.path else ""
+        where = f" at {code(change.path)}" if change.path else ""
         lines.append(
-            f"- {marks + ' ' if marks else ''}{inline(change.description)} "
-            f"<small>`{change.type}`{where}</small>"
+            f"- {marks + ' ' if marks else ''}{markdown_html(change.description)} "
+            f"<small>{code(change.type)}{where}</small>"
         )
     if changes.substantive:
         lines.append("")
@@ -163,7 +169,7 @@ def _changes(changes: VersionChanges, anchor: str) -> list[str]:
         lines += [
             f'??? note "{count} documentation change{"" if count == 1 else "s"}"',
             "",
-            *(f"    - {inline(change.description)}" for change in annotations),
+            *(f"    - {markdown_html(change.description)}" for change in annotations),
             "",
         ]
     return lines
@@ -177,7 +183,7 @@ def _properties(site: SiteContext, page: str, schema: EventSchema, anchor: str) 
         return site.ref_link(schema, page, ref)
 
     lines: list[str] = []
-    rows = list(property_rows(schema.body, target=target, link=link))
+    rows = list(property_rows(schema.body, target=target, link=link, image_hosts=site.image_hosts))
     if rows:
         lines += [f"### Properties {{ #{anchor}-properties }}", "", *_table(rows)]
     assert schema.version is not None
@@ -188,6 +194,7 @@ def _properties(site: SiteContext, page: str, schema: EventSchema, anchor: str) 
             target=target,
             link=link,
             anchor=lambda name: definition_anchor(version, name),
+            image_hosts=site.image_hosts,
         )
     )
     if definitions:
@@ -242,7 +249,7 @@ def _history(history: FileHistory, anchor: str) -> list[str]:
     ]
     for commit in history.commits:
         lines.append(
-            f"| `{commit.short}` | {commit.date[:10]} | {inline(commit.author)} "
-            f"| {inline(commit.subject)} |"
+            f"| `{commit.short}` | {commit.date[:10]} | {plain_html(commit.author)} "
+            f"| {plain_html(commit.subject)} |"
         )
     return [*lines, ""]

@@ -30,6 +30,15 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import sre_parse
 
 MAX_DEPTH = 8
+MAX_TEXT = 1_000
+"""The longest string a made example holds; a schema asking for longer ones gets no example
+(its property table says how long its values are)."""
+MAX_ITEMS = 100
+"""The most items a made example's array holds, by the same rule."""
+
+
+class _TooLarge(Exception):
+    """The schema asks for a value over the bounds above: no example is made."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ def choose_example(
     Every authored example is checked, and each one that does not validate is returned as a
     problem: the schema documents an event it would reject.
     """
-    validator = validator_for(body, references)
+    validator = validator_for(body, references, linear_patterns=True)
     problems: list[ExampleProblem] = []
     chosen: Example | None = None
     authored = body.get("examples")
@@ -72,7 +81,7 @@ def choose_example(
         for complete in (True, False):
             try:
                 candidate = _Generator(resolver, complete).instance(body, 0)
-            except (referencing.exceptions.Unresolvable, RecursionError):
+            except (referencing.exceptions.Unresolvable, RecursionError, _TooLarge):
                 break
             if _first_error(validator, candidate) is None:
                 chosen = Example(candidate, authored=False)
@@ -143,6 +152,8 @@ class _Generator:
             if isinstance(items, list):
                 return [self.instance(item, depth + 1) for item in items]
             count = max(_int(node.get("minItems"), 0), 1 if isinstance(items, Mapping) else 0)
+            if count > MAX_ITEMS:
+                raise _TooLarge
             return [self.instance(items, depth + 1) for _ in range(count)]
         if kind == "string":
             return _string(node)
@@ -196,6 +207,8 @@ def _string(node: Mapping[str, JSON]) -> str:
     if isinstance(pattern, str):
         text = text_matching(pattern) or text
     low, high = _int(node.get("minLength"), 0), _int(node.get("maxLength"), 1 << 30)
+    if low > MAX_TEXT:
+        raise _TooLarge
     if len(text) < low:
         text += "x" * (low - len(text))
     return text[:high]
@@ -245,7 +258,14 @@ re_error = sre_constants.error
 
 
 def _sequence(items: Any) -> str:
-    return "".join([_item(op, value) for op, value in items])
+    parts: list[str] = []
+    length = 0
+    for op, value in items:
+        parts.append(_item(op, value))
+        length += len(parts[-1])
+        if length > MAX_TEXT:
+            raise _Unsupported("a match longer than an example holds")
+    return "".join(parts)
 
 
 def _item(op: Any, value: Any) -> str:
@@ -267,7 +287,10 @@ def _item(op: Any, value: Any) -> str:
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
         low: int = value[0]
         count = low if value[1] == 0 else max(low, 1)
-        return _sequence(value[2]) * count
+        part = _sequence(value[2])
+        if len(part) * count > MAX_TEXT:
+            raise _Unsupported("a match longer than an example holds")
+        return part * count
     if op is getattr(c, "ATOMIC_GROUP", None):
         return _sequence(value)
     raise _Unsupported(str(op))

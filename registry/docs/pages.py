@@ -4,18 +4,17 @@ Markdown pieces every page shares: badges, anchors, relative links.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
+from registry.core.authored import plain_html
 from registry.core.model import EventSchema, Version
-from registry.docs.properties import inline
+from registry.docs.properties import code
 
 CSS_CLASS = re.compile(r"[^a-z0-9-]+")
-WIDE = ("---", "hide:", "  - toc", "---", "")
-"""Front matter for list pages: mkdocs-material gives their tables the table of contents' room."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class EventEntry:
 def badge(text: str, kind: str) -> str:
     """An inline badge: `kind` picks its colour (a status, `category`, `breaking`, ...)."""
     css = CSS_CLASS.sub("-", f"{kind}-{text}".lower())
-    return f'<span class="tr-badge tr-{css}">{html.escape(text)}</span>'
+    return f'<span class="tr-badge tr-{css}">{plain_html(text)}</span>'
 
 
 def version_anchor(version: Version | str) -> str:
@@ -55,20 +54,28 @@ def event_title(schema: EventSchema, schema_id: str) -> str:
 
 
 def relative(target: str, page: str) -> str:
-    """A link from the Markdown file `page` to the Markdown file `target` (both docs paths)."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """A link from the Markdown file `page` to the file `target` (both docs paths), quoted so
+    that no character of a path (which may come from an `$id`) ends the link early."""
+    return quote(posixpath.relpath(target, posixpath.dirname(page) or "."), safe="/")
 
 
 def heading_text(text: str) -> str:
-    """Text for a Markdown heading: one line, no trailing `#`s or attribute list braces."""
-    return inline(text).rstrip("#").replace("{", "&#123;").strip() or "(untitled)"
+    """Plain text for a Markdown heading, inert to the heading's own syntax and to the page."""
+    return plain_html(text) or "(untitled)"
+
+
+def front_matter(title: str, *, wide: bool = False) -> list[str]:
+    """A page's front matter: its title as inert HTML, which the theme shows as it is (the
+    title the theme would otherwise take from the heading passes a filter that unescapes)."""
+    hide = ["hide:", "  - toc"] if wide else []
+    return ["---", f'title: "{heading_text(title)}"', *hide, "---", ""]
 
 
 def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
     """Every event in one table, with a namespace filter."""
     namespaces = sorted({entry.namespace for entry in entries})
     lines = [
-        *WIDE,
+        *front_matter("Events", wide=True),
         "# Events",
         "",
         f"{_count(len(entries), 'event')} in {_count(len(namespaces), 'namespace')}. "
@@ -78,14 +85,13 @@ def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
         '<div class="tr-filter"><label>Namespace <select data-tr-filter="namespace">'
         '<option value="">all</option>'
         + "".join(
-            f'<option value="{html.escape(name)}">{html.escape(name)}</option>'
-            for name in namespaces
+            f'<option value="{plain_html(name)}">{plain_html(name)}</option>' for name in namespaces
         )
         + "</select></label></div>",
         "",
         "Namespaces: "
         + " · ".join(
-            f"[{inline(name or '(none)')}]({relative(_index_of(entries, name), path)})"
+            f"[{plain_html(name or '(none)')}]({relative(_index_of(entries, name), path)})"
             for name in namespaces
         ),
         "",
@@ -96,8 +102,8 @@ def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
     ]
     for entry in sorted(entries, key=lambda e: (e.namespace, e.name)):
         lines.append(
-            f"| [{inline(entry.title)}]({relative(entry.page, path)})<br>`{entry.name}` "
-            f"| {inline(entry.namespace)} | {inline(entry.latest)} "
+            f"| [{plain_html(entry.title)}]({relative(entry.page, path)})<br>{code(entry.name)} "
+            f"| {plain_html(entry.namespace)} | {plain_html(entry.latest)} "
             f"| {badge(entry.status, 'status')} | {_owner(entry)} | {entry.summary} |"
         )
     return "\n".join([*lines, "", "</div>"]) + "\n"
@@ -106,10 +112,10 @@ def catalogue_page(path: str, entries: Sequence[EventEntry]) -> str:
 def namespace_page(name: str, path: str, catalogue: str, entries: Sequence[EventEntry]) -> str:
     """The events of one namespace."""
     lines = [
-        *WIDE,
+        *front_matter(name, wide=True),
         f"# {heading_text(name)}",
         "",
-        f"{_count(len(entries), 'event')} in the `{name}` namespace. "
+        f"{_count(len(entries), 'event')} in the {code(name)} namespace. "
         f"[All events]({relative(catalogue, path)})",
         "",
         '<div class="tr-namespace" markdown>',
@@ -119,8 +125,8 @@ def namespace_page(name: str, path: str, catalogue: str, entries: Sequence[Event
     ]
     for entry in sorted(entries, key=lambda e: e.name):
         lines.append(
-            f"| [{inline(entry.title)}]({relative(entry.page, path)})<br>`{entry.name}` "
-            f"| {inline(entry.latest)} | {badge(entry.status, 'status')} | {_owner(entry)} "
+            f"| [{plain_html(entry.title)}]({relative(entry.page, path)})<br>{code(entry.name)} "
+            f"| {plain_html(entry.latest)} | {badge(entry.status, 'status')} | {_owner(entry)} "
             f"| {entry.summary} |"
         )
     return "\n".join([*lines, "", "</div>"]) + "\n"
@@ -131,7 +137,7 @@ def _index_of(entries: Sequence[EventEntry], namespace: str) -> str:
 
 
 def _owner(entry: EventEntry) -> str:
-    return inline(entry.owner)
+    return plain_html(entry.owner)
 
 
 def _count(number: int, noun: str) -> str:

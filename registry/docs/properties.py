@@ -9,10 +9,10 @@ the type it resolves to; it is not expanded, so recursive schemas stay finite.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
+from registry.core.authored import markdown_html, plain_html
 from registry.core.model import JSON, json_type_name
 
 MAX_NESTING = 6
@@ -50,7 +50,12 @@ class Row:
 
 
 def property_rows(
-    node: Mapping[str, JSON], *, target: RefTarget, link: RefLink, depth: int = 0
+    node: Mapping[str, JSON],
+    *,
+    target: RefTarget,
+    link: RefLink,
+    depth: int = 0,
+    image_hosts: Collection[str] = (),
 ) -> Iterator[Row]:
     """The rows for the properties of an object schema, depth first, nested ones indented."""
     if depth > MAX_NESTING:
@@ -64,12 +69,23 @@ def property_rows(
         if not isinstance(subschema, Mapping):
             subschema = {}
         yield from _rows_of(
-            str(name), subschema, name in required_names, target=target, link=link, depth=depth
+            str(name),
+            subschema,
+            name in required_names,
+            target=target,
+            link=link,
+            depth=depth,
+            image_hosts=image_hosts,
         )
 
 
 def definition_rows(
-    node: Mapping[str, JSON], *, target: RefTarget, link: RefLink, anchor: Callable[[str], str]
+    node: Mapping[str, JSON],
+    *,
+    target: RefTarget,
+    link: RefLink,
+    anchor: Callable[[str], str],
+    image_hosts: Collection[str] = (),
 ) -> Iterator[Row]:
     """The rows for `$defs` (or `definitions`), each with an anchor a `$ref` can link to."""
     for keyword in ("$defs", "definitions"):
@@ -79,7 +95,16 @@ def definition_rows(
         for name, subschema in definitions.items():
             if not isinstance(subschema, Mapping):
                 continue
-            for row in _rows_of(str(name), subschema, False, target=target, link=link, depth=0):
+            rows = _rows_of(
+                str(name),
+                subschema,
+                False,
+                target=target,
+                link=link,
+                depth=0,
+                image_hosts=image_hosts,
+            )
+            for row in rows:
                 if row.depth == 0:
                     row = Row(
                         0,
@@ -102,6 +127,7 @@ def _rows_of(
     target: RefTarget,
     link: RefLink,
     depth: int,
+    image_hosts: Collection[str],
 ) -> Iterator[Row]:
     resolved = _resolved(node, target)
     description = node.get("description")
@@ -110,20 +136,21 @@ def _rows_of(
     categories = node.get("categories")
     yield Row(
         depth=depth,
-        name=f"`{name}`",
+        name=code(name),
         type=type_text(node, target=target, link=link),
         required=required,
         constraints=constraints_text(resolved),
-        description=inline(description) if isinstance(description, str) else "",
+        description=inline(description, image_hosts) if isinstance(description, str) else "",
         categories=tuple(str(c) for c in categories) if isinstance(categories, list) else (),
         deprecated=node.get("deprecated") is True,
     )
     if resolved is not node:
         return  # a `$ref`: its own page describes its properties
-    yield from property_rows(node, target=target, link=link, depth=depth + 1)
-    items = node.get("items")
-    if isinstance(items, Mapping) and not isinstance(items.get("$ref"), str):
-        yield from property_rows(items, target=target, link=link, depth=depth + 1)
+    for inner in (node, node.get("items")):
+        if inner is node or (isinstance(inner, Mapping) and not isinstance(inner.get("$ref"), str)):
+            yield from property_rows(
+                inner, target=target, link=link, depth=depth + 1, image_hosts=image_hosts
+            )
 
 
 def _resolved(node: Mapping[str, JSON], target: RefTarget) -> Mapping[str, JSON]:
@@ -141,7 +168,7 @@ def type_text(node: Mapping[str, JSON], *, target: RefTarget, link: RefLink) -> 
     if isinstance(ref, str):
         found = target(ref)
         kind = type_text(found, target=target, link=link) if found is not None else "?"
-        where = link(ref) or f"`{_code(ref)}`"
+        where = link(ref) or code(ref)
         return f"{kind} ({where})"
     declared = node.get("type")
     if isinstance(declared, str):
@@ -156,7 +183,9 @@ def type_text(node: Mapping[str, JSON], *, target: RefTarget, link: RefLink) -> 
         kinds = ["object"]
     else:
         kinds = []
-    words = [_array_of(node, target, link) if kind == "array" else kind for kind in kinds]
+    words = [
+        _array_of(node, target, link) if kind == "array" else plain_html(kind) for kind in kinds
+    ]
     for keyword, joiner in (("oneOf", "one of"), ("anyOf", "any of"), ("allOf", "all of")):
         branches = node.get(keyword)
         if isinstance(branches, list) and branches:
@@ -188,9 +217,9 @@ def constraints_text(node: Mapping[str, JSON]) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             parts.append(template.format(value))
     if isinstance(node.get("format"), str):
-        parts.append(f"format `{_code(node['format'])}`")
+        parts.append(f"format {code(node['format'])}")
     if isinstance(node.get("pattern"), str):
-        parts.append(f"pattern `{_code(node['pattern'])}`")
+        parts.append(f"pattern {code(node['pattern'])}")
     if node.get("uniqueItems") is True:
         parts.append("unique items")
     if node.get("additionalProperties") is False:
@@ -201,33 +230,15 @@ def constraints_text(node: Mapping[str, JSON]) -> str:
 
 
 def _value(value: JSON) -> str:
-    return f"`{_code(json.dumps(value, ensure_ascii=False))}`"
+    return code(json.dumps(value, ensure_ascii=False))
 
 
-def _code(text: str) -> str:
-    """Text for inside a code span in a table cell: one line, no backticks to end it early."""
-    return " ".join(text.split()).replace("`", "'")
+def code(text: str) -> str:
+    """Author text shown as code, on one line: a `<code>` element no text can end early."""
+    return f"<code>{plain_html(text)}</code>"
 
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
-
-
-def inline(text: str) -> str:
-    """Free text as one line of Markdown safe inside a table cell.
-
-    Whitespace collapses to single spaces; outside code spans, `|` is escaped and `<` becomes
-    `&lt;` so that text is never read as HTML.
-    """
-    text = " ".join(text.split())
-    out: list[str] = []
-    last = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(_escape(text[last : match.start()]))
-        out.append(match.group(0))
-        last = match.end()
-    out.append(_escape(text[last:]))
-    return "".join(out)
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+def inline(text: str, image_hosts: Collection[str] = ()) -> str:
+    """Author Markdown as one line of HTML safe inside a table cell or a note, by the policy of
+    `registry.core.authored`."""
+    return markdown_html(text, image_hosts=image_hosts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urldefrag, urljoin
@@ -20,6 +20,7 @@ import referencing
 import referencing.exceptions
 
 from registry.core import ids
+from registry.core.authored import markdown_html, plain_html
 from registry.core.index import lifecycle_status
 from registry.core.model import EventSchema, SchemaRef
 from registry.core.refs import build_registry, resource_of
@@ -34,7 +35,6 @@ from registry.docs.pages import (
     namespace_page,
     version_anchor,
 )
-from registry.docs.properties import inline
 from registry.errors import RegistryError
 from registry.sources.history import FileHistory
 from registry.sources.snapshot import Snapshot
@@ -95,8 +95,10 @@ class SiteContext:
         registry_dir: str | None,
         changelog: Mapping[SchemaRef, VersionChanges],
         history: Mapping[SchemaRef, FileHistory],
+        image_hosts: Collection[str] = (),
     ) -> None:
         self.snapshot = snapshot
+        self.image_hosts = frozenset(image_hosts)
         self.base_url = base_url
         self.events_dir = events_dir
         self.registry_dir = registry_dir
@@ -124,6 +126,10 @@ class SiteContext:
 
     def namespace_of(self, schema_id: str) -> str:
         return namespace_of(schema_id, self.base_url)
+
+    def inline(self, text: str) -> str:
+        """Author Markdown as one line of HTML, with images from the hosts the site allows."""
+        return markdown_html(text, image_hosts=self.image_hosts)
 
     def title_of(self, schema_id: str) -> str:
         versions = self.snapshot.by_id.get(schema_id)
@@ -173,7 +179,7 @@ class SiteContext:
             label = f"{event_slug(target_ref.id, self.base_url)} {target_ref.version}"
             label += f" → {definition.group(1)}" if definition else ""
             href = f"{posixpath.relpath(target_page, posixpath.dirname(page))}#{anchor}"
-        return f"[{inline(label)}]({href})"
+        return f"[{plain_html(label)}]({href})"
 
     def raw_json(self, ref: SchemaRef) -> str | None:
         """The docs-relative path of one version's published JSON, when the site has it."""
@@ -191,12 +197,14 @@ def render_site(
     changelog: Mapping[SchemaRef, VersionChanges] | None = None,
     history: Mapping[SchemaRef, FileHistory] | None = None,
     registry_dir: str | None = None,
+    image_hosts: Collection[str] = (),
 ) -> DocsSite:
     """Every page of the events section, below `events_dir`.
 
     `registry_dir` is where the published registry sits below the docs root (each version at
     `<registry_dir>/<$id below base_url>/<version>.json`); without it pages have no raw-JSON
-    links. `changelog` and `history` are keyed by the schema version they describe.
+    links. `changelog` and `history` are keyed by the schema version they describe. Images in
+    descriptions load only from the site itself and from `image_hosts`; others become links.
     """
     site = SiteContext(
         snapshot,
@@ -205,6 +213,7 @@ def render_site(
         registry_dir=registry_dir.strip("/") if registry_dir is not None else None,
         changelog=changelog or {},
         history=history or {},
+        image_hosts=image_hosts,
     )
     for failure in snapshot.failures:
         error = failure.error
@@ -309,4 +318,4 @@ def _summary(description: object) -> str:
     text = " ".join(description.split())
     sentence = re.match(r"(.+?[.!?])(\s|$)", text)
     text = sentence.group(1) if sentence else text
-    return inline(text if len(text) <= 200 else text[:197].rstrip() + "…")
+    return markdown_html(text if len(text) <= 200 else text[:197].rstrip() + "…")

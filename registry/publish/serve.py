@@ -4,6 +4,12 @@ Python's `http.server` answers `If-Modified-Since` but sends no ETag; a registry
 revalidates with `If-None-Match`, so this handler adds a strong ETag (from the file's sha256)
 and answers a matching `If-None-Match` with 304. Folders behave as on GitHub Pages or nginx:
 `/a/b` redirects to `/a/b/`, which serves `index.html` when present.
+
+What it serves may come from other people's schemas, so it serves only what lies inside its
+folder once links are followed (a symlink out of it is "not found"), sends each file with a
+fixed content type and `X-Content-Type-Options: nosniff` (a browser never reads a schema as a
+page), and drops a connection that sends nothing for `IDLE_TIMEOUT` seconds, so idle or
+half-sent requests cannot hold its threads.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from urllib.parse import urlsplit
 LOOPBACK = "127.0.0.1"
 NOT_FOUND_PAGE = "404.html"
 """The page a site (mkdocs writes one) shows for a path it does not have."""
+IDLE_TIMEOUT = 10.0
+"""Seconds a connection may wait between bytes of a request before it is closed."""
 
 
 class ETagCache:
@@ -62,14 +70,38 @@ class RegistryRequestHandler(SimpleHTTPRequestHandler):
     """A static-file handler that sends ETags and honours `If-None-Match`."""
 
     etags: ClassVar[ETagCache] = ETagCache()
+    timeout = IDLE_TIMEOUT
     extensions_map = {  # noqa: RUF012 - the parent class declares it as a plain attribute
-        **SimpleHTTPRequestHandler.extensions_map,
+        "": "application/octet-stream",
         ".json": "application/json",
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".gif": "image/gif",
+        ".webp": "image/webp",
+        ".map": "application/json",
+        ".ico": "image/x-icon",
+        ".woff2": "font/woff2",
+        ".xml": "application/xml",
+        ".txt": "text/plain; charset=utf-8",
+        ".gz": "application/gzip",
     }
     _etag: str | None = None
 
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
+        """The type by extension alone, from the table above (no system-wide guesses)."""
+        return self.extensions_map.get(
+            os.path.splitext(path)[1].lower(), "application/octet-stream"
+        )
+
     def send_head(self) -> Any:
         self._etag = None
+        if not self._inside(self.translate_path(self.path)):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         target = self._file_for_request()
         if target is not None:
             try:
@@ -88,6 +120,7 @@ class RegistryRequestHandler(SimpleHTTPRequestHandler):
         return super().send_head()
 
     def end_headers(self) -> None:
+        self.send_header("X-Content-Type-Options", "nosniff")
         if self._etag is not None:
             self.send_header("ETag", self._etag)
             self.send_header("Cache-Control", "no-cache")
@@ -109,6 +142,15 @@ class RegistryRequestHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _inside(self, path: str) -> bool:
+        """Whether `path`, with every link followed, is the served folder or inside it."""
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(path)
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            return False
+        index = os.path.join(path, "index.html")
+        return not os.path.isdir(path) or not os.path.lexists(index) or self._inside(index)
 
     def _file_for_request(self) -> str | None:
         """The file a GET would send: the path itself, or a folder's index.html."""

@@ -2,8 +2,9 @@
 
 The output folder is served at the registry's base URL. Each schema version is written as
 canonical JSON at its version URI (`<$id>/<version>.json`); the latest version's bytes are also
-written at `<$id>/latest.json` and `<$id>/index.html`, which static hosts serve for `<$id>/` (and
-redirect the bare `<$id>` to), so the bare `$id` answers with the latest version. `index.json`
+written at `<$id>/latest.json`; `<$id>/index.html`, which static hosts serve for `<$id>/` (and
+redirect the bare `<$id>` to), is a page showing it, escaped, so the bare `$id` answers with the
+latest version and nothing in a schema runs on the registry's origin. `index.json`
 lists every event and the sha256 of every file; `index.schema.json` specifies it.
 
 `render_registry` is pure (snapshot in, files out); `write_tree` puts the files in place
@@ -41,6 +42,7 @@ from registry.core.index import (
 )
 from registry.core.model import EventSchema, Finding
 from registry.errors import EXIT_USAGE, RegistryError
+from registry.publish.page import latest_page
 from registry.sources.snapshot import Snapshot
 
 
@@ -136,7 +138,10 @@ def render_registry(snapshot: Snapshot, base_url: str) -> dict[str, bytes]:
             status = lifecycle_status(schema)
             entries.append(VersionEntry(_version_text(schema), path, sha256_hex(data), status))
         latest = versions[-1]
-        files[latest_path] = files[folder_index] = files[entries[-1].path]
+        files[latest_path] = files[entries[-1].path]
+        files[folder_index] = latest_page(
+            schema_id, entries[-1].version, latest.title, files[latest_path]
+        )
         events[schema_id] = EventEntry(
             id=schema_id,
             title=latest.title,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from registry.core.authored import plain
 from registry.core.config import Settings
 from registry.core.model import Finding, Severity
 from registry.report.forms import dumps, findings_report_form, rule_form
@@ -33,11 +34,13 @@ def summary(findings: Sequence[Finding], *, checked: int) -> str:
 
 
 def render_text(findings: Sequence[Finding], *, checked: int) -> str:
+    """One finding a line, its hint below; author text quoted in them is plain (no terminal
+    escape sequences or bidirectional overrides, `core.authored.plain`)."""
     lines = []
     for finding in findings:
-        where = finding.path + _position(finding)
-        lines.append(f"{where}: {finding.severity.value} [{finding.rule}] {finding.message}")
-        lines.append(f"    hint: {finding.hint}")
+        where = plain(finding.path) + _position(finding)
+        lines.append(f"{where}: {finding.severity.value} [{finding.rule}] {plain(finding.message)}")
+        lines.append(f"    hint: {plain(finding.hint)}")
     lines.append(summary(findings, checked=checked))
     return "\n".join(lines) + "\n"
 

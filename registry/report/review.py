@@ -25,6 +25,7 @@ from registry.core import ids
 from registry.core.model import Change, Finding, Severity, VersionStyle
 from registry.report.findings import plural, render_github
 from registry.report.forms import broken_modes, dumps, review_form
+from registry.report.markdown_text import code, html_code, prose
 
 MARKER = "<!-- telemetry-registry review -->"
 """The first line of the Markdown, by which a workflow finds and updates its earlier comment."""
@@ -91,7 +92,7 @@ def _summary(review: Review) -> str:
             extra.append(
                 "new namespace"
                 + ("s " if len(namespaces) > 1 else " ")
-                + ", ".join(f"`{name}`" for name in namespaces)
+                + ", ".join(code(name) for name in namespaces)
             )
         parts.append(
             f"**{plural(added, 'version')} added**" + (f" ({'; '.join(extra)})" if extra else "")
@@ -124,7 +125,7 @@ def _overview(review: Review) -> list[str]:
     ]
     for assessment in review.assessments:
         lines.append(
-            f"| {_icon(review, assessment)} | `{_short(review, assessment)}` | "
+            f"| {_icon(review, assessment)} | {code(_short(review, assessment), cell=True)} | "
             f"{assessment.ref.version} | {_STATUS_WORDS[assessment.status]} | "
             f"{_bump_cell(assessment)} | {assessment.mode.value} | {_mode_verdict(assessment)} |"
         )
@@ -162,9 +163,9 @@ def _icon(review: Review, assessment: Assessment) -> str:
 
 def _section(review: Review, assessment: Assessment) -> list[str]:
     ref = assessment.ref
-    title = f"### {_icon(review, assessment)} `{_short(review, assessment)}` {ref.version}"
+    title = f"### {_icon(review, assessment)} {code(_short(review, assessment))} {ref.version}"
     lines = [f"{title} — {_STATUS_WORDS[assessment.status]}", ""]
-    where = f"`{assessment.path}`"
+    where = code(str(assessment.path))
     event = f"mode **{assessment.mode.value}**"
     if assessment.before is not None and assessment.status is Status.ADDED:
         where += f" · compared with {assessment.before.version}"
@@ -175,7 +176,7 @@ def _section(review: Review, assessment: Assessment) -> list[str]:
         namespace = " in a new namespace" if assessment.new_namespace else ""
         lines += [f"The first version of a new event{namespace}.", ""]
     if assessment.status is Status.DELETED and assessment.renamed_to:
-        lines += [f"Its content reappears as `{assessment.renamed_to}`.", ""]
+        lines += [f"Its content reappears as {code(str(assessment.renamed_to))}.", ""]
     if assessment.declared_break:
         lines += [
             f"> [!WARNING]\n> **Declared breaking change** (`{BREAKING_KEY}`): "
@@ -209,7 +210,7 @@ def _replacement(assessment: Assessment) -> str:
         text += f": {_inline(reason)}"
     replaced_by = body.get("x-replaced-by")
     if isinstance(replaced_by, str):
-        text += f"; replaced by `{replaced_by}`"
+        text += f"; replaced by {code(replaced_by)}"
     return text + "."
 
 
@@ -277,7 +278,7 @@ def _change_item(change: Change) -> str:
     pointer = change.path or "/"
     broken = broken_modes(change)
     suffix = f" — *breaks {', '.join(broken)}*" if broken else ""
-    return f"`{pointer}`: {_inline(change.description)}{suffix}"
+    return f"{code(pointer)}: {_inline(change.description)}{suffix}"
 
 
 def _witness(witness: Witness) -> list[str]:
@@ -302,7 +303,7 @@ def _finding_items(findings: Iterable[Finding]) -> list[str]:
         icon = "❌" if finding.severity is Severity.ERROR else "⚠️"
         line = f" line {finding.line}" if finding.line else ""
         line += f", column {finding.column}" if finding.line and finding.column else ""
-        pointer = f" at `{finding.pointer}`" if finding.pointer else ""
+        pointer = f" at {code(finding.pointer)}" if finding.pointer else ""
         items.append(
             f"- {icon} `{finding.rule}`{line}{pointer}: {_inline(finding.message)}. "
             f"*To fix:* {_inline(finding.hint)}."
@@ -312,7 +313,7 @@ def _finding_items(findings: Iterable[Finding]) -> list[str]:
 
 def _folded_diff(assessment: Assessment, text: str) -> list[str]:
     if assessment.before is None:
-        summary = f"The new file `{assessment.path}`"
+        summary = f"The new file {html_code(str(assessment.path))}"
     else:
         summary = f"Diff against {assessment.before.version}"
         if assessment.status is not Status.ADDED:
@@ -334,8 +335,9 @@ def _fenced(text: str, language: str) -> list[str]:
 
 
 def _inline(text: str) -> str:
-    """One line of Markdown text: newlines folded, a trailing full stop dropped."""
-    return " ".join(text.split()).rstrip(".")
+    """One line of Markdown text: newlines folded, a trailing full stop dropped, author text
+    inert (`markdown_text.prose`)."""
+    return prose(" ".join(text.split()).rstrip("."))
 
 
 def _short(review: Review, assessment: Assessment) -> str:

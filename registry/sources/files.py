@@ -89,6 +89,15 @@ def read_schema(rel_path: PurePosixPath, data: bytes, *, max_bytes: int = 1_000_
     )
 
 
+def symlink_error() -> SchemaLoadError:
+    """What a link below the schema root is: reported, never read."""
+    return SchemaLoadError(
+        "no-symlink",
+        "the file or folder is a symbolic link; links below the schema root are not followed",
+        "put the schema itself in the tree; to share definitions, use `$ref`",
+    )
+
+
 def too_large(size: int, max_bytes: int) -> SchemaLoadError:
     return SchemaLoadError(
         "file-too-large",

@@ -11,7 +11,7 @@ import git.exc
 
 from registry.core.model import EventSchema
 from registry.errors import EXIT_USAGE, RegistryError
-from registry.sources.files import SCHEMA_SUFFIXES, SchemaLoadError, read_schema
+from registry.sources.files import SCHEMA_SUFFIXES, SchemaLoadError, read_schema, symlink_error
 from registry.sources.snapshot import LoadFailure, Snapshot
 
 if TYPE_CHECKING:
@@ -123,7 +123,10 @@ def load_git(repo: git.Repo, rev: str, settings: Settings) -> Snapshot:
     prefix = len(str(tree.path)) + 1 if tree.path else 0
     blobs: list[git.Blob] = list(tree.traverse(prune=_hidden, predicate=_is_schema_blob))  # type: ignore[arg-type]
     schemas: list[EventSchema] = []
-    failures: list[LoadFailure] = []
+    links: list[git.Blob] = list(tree.traverse(prune=_hidden, predicate=_is_link))  # type: ignore[arg-type]
+    failures = [
+        LoadFailure(PurePosixPath(str(link.path)[prefix:]), symlink_error()) for link in links
+    ]
     contents = _read_blobs(repo, [blob.hexsha for blob in blobs])
     for blob, data in zip(blobs, contents, strict=True):
         rel_path = PurePosixPath(str(blob.path)[prefix:])
@@ -155,6 +158,15 @@ def _read_blobs(repo: git.Repo, shas: list[str]) -> list[bytes]:
 
 def _hidden(item: object, depth: int) -> bool:
     return isinstance(item, git.Tree) and item.name.startswith(".")
+
+
+def _is_link(item: object, depth: int) -> bool:
+    """A symbolic link below the root, reported as the working tree reports it."""
+    return (
+        isinstance(item, git.Blob)
+        and not item.name.startswith(".")
+        and item.mode & 0o170000 == 0o120000
+    )
 
 
 def _is_schema_blob(item: object, depth: int) -> bool:

@@ -17,8 +17,8 @@ from typing import Any
 from registry.core import ids
 from registry.core.model import SchemaRef, Version
 
-_SCHEMAVER = re.compile(r"^([1-9][0-9]*)-(0|[1-9][0-9]*)-(0|[1-9][0-9]*)$")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SCHEMAVER = re.compile(r"([1-9][0-9]*)-(0|[1-9][0-9]*)-(0|[1-9][0-9]*)")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def iter_candidates(source: Path) -> Iterator[Path]:
         if (
             path.is_file()
             and not any(part.startswith(".") for part in path.parts[-3:])
-            and (path.suffix == ".json" or _SCHEMAVER.match(path.name))
+            and (path.suffix == ".json" or _SCHEMAVER.fullmatch(path.name))
         ):
             yield path
 
@@ -82,9 +82,9 @@ def convert(path: Path, base_url: str) -> tuple[Path, str]:
     if fmt != "jsonschema":
         raise ValueError(f"format {fmt!r} is not jsonschema")
     for label, value in (("vendor", vendor), ("name", name)):
-        if not isinstance(value, str) or not _NAME.match(value):
+        if not isinstance(value, str) or not _NAME.fullmatch(value):
             raise ValueError(f"`self.{label}` {value!r} cannot be a URI path segment")
-    match = _SCHEMAVER.match(schemaver) if isinstance(schemaver, str) else None
+    match = _SCHEMAVER.fullmatch(schemaver) if isinstance(schemaver, str) else None
     if match is None:
         raise ValueError(f"`self.version` {schemaver!r} is not a SchemaVer MODEL-REVISION-ADDITION")
     for key in ("$id", "version"):

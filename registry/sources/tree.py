@@ -7,17 +7,30 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from registry.core.model import EventSchema
-from registry.sources.files import SCHEMA_SUFFIXES, SchemaLoadError, read_schema, too_large
+from registry.sources.files import (
+    SCHEMA_SUFFIXES,
+    SchemaLoadError,
+    read_schema,
+    symlink_error,
+    too_large,
+)
 from registry.sources.snapshot import LoadFailure, Snapshot
 
 
 def iter_schema_files(root: Path) -> Iterator[Path]:
-    """Schema files below `root` in a stable order, skipping hidden folders and files."""
+    """Schema files below `root` in a stable order, skipping hidden folders and files.
+
+    Symbolic links (to files or folders) are yielded but never followed: `load_file` reports
+    them, so a tree read from disk holds what the same tree read from git holds.
+    """
     for folder, subfolders, files in os.walk(root):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and name.endswith(SCHEMA_SUFFIXES):
-                yield Path(folder, name)
+        shown = sorted(d for d in subfolders if not d.startswith("."))
+        subfolders[:] = [d for d in shown if not os.path.islink(os.path.join(folder, d))]
+        links = [d for d in shown if d not in subfolders]
+        for name in sorted([*files, *links]):
+            path = Path(folder, name)
+            if not name.startswith(".") and (name.endswith(SCHEMA_SUFFIXES) or path.is_symlink()):
+                yield path
 
 
 def load_file(
@@ -28,6 +41,8 @@ def load_file(
     `known` is this path as loaded before (from a git revision, say): when the bytes are the
     same it is returned as it is, without parsing again.
     """
+    if path.is_symlink():
+        return LoadFailure(rel_path, symlink_error())
     try:
         size = path.stat().st_size
         if size > max_bytes:

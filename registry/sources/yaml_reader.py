@@ -2,7 +2,10 @@
 
 The loader follows YAML 1.2's idea of booleans (only true/false), keeps dates as strings, and
 refuses anchors and aliases, which no schema needs and which make "billion laughs" documents
-possible. Its own module, so that reading JSON never imports YAML.
+possible, and merge keys (`<<:`) with them, which copy one part into another as aliases do.
+What JSON cannot hold is a finding at its line, not an error further on: a key that is itself a
+list or a mapping (`? [a, b]`), and an integer longer than Python reads from text. Its own
+module, so that reading JSON never imports YAML.
 """
 
 from __future__ import annotations
@@ -70,11 +73,26 @@ def read_yaml(text: str) -> tuple[dict[str, JSON], Callable[[str], int | None]]:
         raise SchemaLoadError(
             "parse-error", "the YAML is nested too deeply", "flatten the schema"
         ) from None
+    except ValueError as error:  # a constructor's refusal the node walk did not foresee
+        raise SchemaLoadError(
+            "parse-error", f"a value cannot be read: {error}", "fix the value"
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(body, dict):
         raise _not_a_mapping(body)
     return body, lines.get
+
+
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+MAX_DIGITS = 4300
+"""The longest integer, in characters, that Python reads from text (its default limit)."""
+
+
+def _at(node: yaml.Node, rule: str, message: str, hint: str) -> SchemaLoadError:
+    mark = node.start_mark
+    return SchemaLoadError(rule, message, hint, mark.line + 1, mark.column + 1)
 
 
 def _node_lines(root: yaml.Node) -> dict[str, int]:
@@ -93,9 +111,32 @@ def _node_lines(root: yaml.Node) -> dict[str, int]:
                 node.start_mark.column + 1,
             )
         seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == _INT and len(node.value) > MAX_DIGITS:
+            raise _at(
+                node,
+                "parse-error",
+                f"an integer of {len(node.value):,} characters, over the {MAX_DIGITS:,} a "
+                "number may have",
+                "write a smaller number",
+            )
         if isinstance(node, yaml.MappingNode):
             keys: dict[Any, int] = {}
             for key_node, value_node in node.value:
+                if key_node.tag == _MERGE:
+                    raise _at(
+                        key_node,
+                        "yaml-alias",
+                        "the YAML uses a merge key (`<<:`), which copies another mapping in",
+                        "write the merged keys out, or share them with `$ref` to a definition",
+                    )
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _at(
+                        key_node,
+                        "parse-error",
+                        "a mapping key is itself a list or a mapping (`? [a, b]`); JSON keys "
+                        "are strings",
+                        "write the key as a plain string",
+                    )
                 key = key_node.value
                 if key in keys:
                     raise SchemaLoadError(

@@ -115,3 +115,39 @@ def test_the_linear_class_explains_as_jsonschema_does_for_ordinary_patterns(
     theirs = sorted((e.message, list(e.path)) for e in plain.iter_errors(event))
     ours = sorted((e.message, list(e.path)) for e in linear.iter_errors(event))
     assert ours == theirs
+
+
+def test_the_tooling_search_is_linear_where_it_can_be_and_undecided_past_its_budget() -> None:
+    import time
+
+    from registry.core.matching import PatternTimeout, search_within
+    from registry.core.patterns import PatternError
+
+    name = "a" * 40 + "!"
+    started = time.monotonic()
+    assert search_within("^(a+)+$", name) is False  # jsonschema-rs: linear
+    assert search_within("^(a+)+$", "aaa") is True
+    with pytest.raises(PatternTimeout) as caught:  # `[^]` is outside jsonschema-rs's dialect
+        search_within("^(a|aa)+[^]b$", name, seconds=0.05)
+    assert caught.value.pattern == "^(a|aa)+[^]b$"
+    assert caught.value.exit_code == 1 and "undecided" not in caught.value.message
+    assert search_within("^a[^]$", "ab") is True
+    with pytest.raises(PatternError):
+        search_within("(", "x")
+    assert time.monotonic() - started < 2
+
+
+def test_a_bounded_validator_says_undecided_rather_than_guess() -> None:
+    from registry.core.matching import PatternTimeout
+    from registry.core.refs import validator_for
+
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "patternProperties": {"^(a+)+$": {"type": "integer"}},
+        "properties": {"b": {"pattern": "^(a|aa)+[^]b$"}},
+    }
+    validator = validator_for(body, bounded_patterns=True)
+    assert validator.is_valid({"a" * 40 + "!": "linear, and not matched"})
+    assert not validator.is_valid({"aaa": "matched, so an integer is wanted"})
+    with pytest.raises(PatternTimeout):
+        validator.is_valid({"b": "a" * 40 + "!"})

@@ -17,7 +17,7 @@ from mkdocs.exceptions import Abort
 from registry.checks.lint import RULES
 from registry.core.config import Settings
 from registry.core.model import SchemaRef, Version
-from registry.docs.properties import inline
+from registry.docs.properties import code, inline
 from registry.docs.site import DocsError, DocsSite, render_site
 from registry.sources.snapshot import Snapshot
 from registry.sources.tree import load_folder
@@ -66,7 +66,7 @@ def test_every_event_gets_a_page_below_its_namespace_and_the_catalogue_lists_the
     catalogue = next(page.markdown for page in site.pages if page.path == site.catalogue)
     for schema_id in snapshot.by_id:
         name = schema_id.rsplit("/", 1)[1]
-        assert f"`{name}`" in catalogue
+        assert code(name) in catalogue
     assert [ns.name for ns in site.namespaces] == ["common", "legacy", "shop"]
     assert site.problems == ()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html
 import os
 import signal
 import subprocess
@@ -54,7 +55,9 @@ def test_the_bare_id_redirects_to_its_folder_which_answers_with_the_latest(
     status, headers, body = fetch(served.url + "schemas/shop/checkout")
     assert status == 200
     latest = (served.root / "schemas" / "shop" / "checkout" / "2.json").read_bytes()
-    assert body == latest
+    assert body == (served.root / "schemas" / "shop" / "checkout" / "index.html").read_bytes()
+    assert headers["Content-type"] == "text/html; charset=utf-8"
+    assert latest.decode() in html.unescape(body.decode())
     assert "ETag" in headers
     assert served.behaviour.count("/schemas/shop/checkout", 301) == 1
 
@@ -148,3 +151,57 @@ def test_the_makefile_passes_its_port_to_serve() -> None:
         check=True,
     )
     assert "telemetry-registry serve --port 8001" in dry.stdout
+
+
+def test_every_answer_says_nosniff_and_a_published_schema_is_json(served: Loopback) -> None:
+    _, headers, _ = fetch(served.url + "schemas/shop/checkout/2.json")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-type"] == "application/json"
+    status, headers, _ = fetch(served.url + "nowhere")
+    assert (status, headers["X-Content-Type-Options"]) == (404, "nosniff")
+
+
+def test_links_out_of_the_served_folder_are_not_found(served: Loopback, tmp_path: Path) -> None:
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "secret.txt").write_text("not for the web")
+    (secret / "index.html").write_text("<!doctype html><p>not for the web")
+    (served.root / "leak.txt").symlink_to(secret / "secret.txt")
+    (served.root / "folder").symlink_to(secret, target_is_directory=True)
+    os.mkdir(served.root / "inner")
+    (served.root / "inner" / "index.html").symlink_to(secret / "index.html")
+    (served.root / "alias.json").symlink_to(served.root / "schemas" / "index.json")
+    for path in ("leak.txt", "folder/", "folder/secret.txt", "inner/"):
+        status, _, body = fetch(served.url + path)
+        assert status == 404, path
+        assert b"not for the web" not in body
+    assert fetch(served.url + "alias.json")[0] == 200  # a link that stays inside is served
+
+
+def test_an_idle_half_sent_request_is_dropped_and_the_server_goes_on_answering(
+    site: Path,
+) -> None:
+    import socket
+    import threading
+
+    from registry.publish.serve import RegistryRequestHandler, make_server, server_url
+
+    class Impatient(RegistryRequestHandler):
+        timeout = 0.2
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = make_server(site, handler=Impatient)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        with socket.create_connection((host, port), timeout=30) as idle:
+            idle.sendall(b"GET /schemas/index.json HTTP/1.1\r\nHost: x\r\n")  # never finished
+            assert idle.recv(1024) == b""  # closed by the server, not by our own timeout
+        assert fetch(server_url(server) + "schemas/index.json")[0] == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

@@ -39,3 +39,21 @@ def test_the_json_form_has_the_column_and_follows_the_output_schema(
     assert (finding["line"], finding["column"]) == (10, 11)
     schema = output_schema()
     jsonschema.validate(document, {"$ref": "#/$defs/findings_report", "$defs": schema["$defs"]})
+
+
+def test_text_reports_print_author_text_without_terminal_escapes() -> None:
+    from registry.core.model import Finding, Severity
+    from registry.report.findings import render_text
+
+    finding = Finding(
+        "metaschema",
+        Severity.ERROR,
+        "property '\x1b[2J\x1b[31mfake\u202e' is wrong\nsecond line",
+        "fix \x07it",
+        "schemas/a\x1b]0;title\x07/1.yaml",
+        line=3,
+    )
+    text = render_text([finding], checked=1)
+    assert not any(ch in text for ch in "\x1b\x07\u202e")
+    assert "property ' [2J [31mfake' is wrong second line" in text
+    assert len(text.splitlines()) == 3

@@ -89,3 +89,21 @@ def test_the_iglu_central_corpus_imports_whole_and_lints_without_crashing(
     rules = {f.rule for f in findings}
     assert "metaschema" not in rules and "parse-error" not in rules
     assert "id-matches-path" not in rules and "version-matches-filename" not in rules
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("vendor", "vendor\n"), ("name", "name\n"), ("version", "1-0-0\n")],
+)
+def test_a_trailing_newline_is_no_part_of_a_name_or_version(
+    tmp_path: Path, field: str, value: str
+) -> None:
+    source = tmp_path / "iglu" / "v" / "n" / "jsonschema"
+    source.mkdir(parents=True)
+    self_block = {"vendor": "v", "name": "n", "format": "jsonschema", "version": "1-0-0"}
+    self_block[field] = value
+    (source / "1-0-0").write_text(json.dumps({"self": self_block, "type": "object"}))
+    result = import_iglu(tmp_path / "iglu", tmp_path / "out", BASE)
+    assert list(result.written) == []
+    assert len(result.skipped) == 1 and repr(value) in result.skipped[0].reason
+    assert not any("\n" in path.name for path in (tmp_path / "out").rglob("*"))

@@ -138,5 +138,11 @@ RULES: tuple[Rule, ...] = (
         "`categories` is a list of labels from the configured personal-data vocabulary.",
         "use labels listed under `categories` in the configuration",
     ),
+    Rule(
+        "no-symlink",
+        "No file or folder below the schema root is a symbolic link; links are never followed, "
+        "so nothing outside the tree is read.",
+        "put the schema itself in the tree; to share definitions, use `$ref`",
+    ),
 )
 RULES_BY_ID: Mapping[str, Rule] = {rule.id: rule for rule in RULES}
