@@ -138,6 +138,7 @@ _STRUCTURAL: dict[str, str] = {
     "REFERENCE_CYCLE_UNDECIDED": "references loop without nesting",
     "REFERENCE_NOT_A_SCHEMA": "a `$ref` points at a value that is not a schema",
     "EVALUATION_UNDECIDED": "a subschema could not be evaluated (a `$ref` in it to a non-schema)",
+    "PATTERN_UNDECIDED": "a pattern took too long to decide whether it matches a value",
     "NESTING_TOO_DEEP": "the schemas nest too deeply to compare",
     "TOO_MANY_ALTERNATIVES": "too many combinations of alternatives to compare",
     "BUDGET_EXHAUSTED": "the comparison took its whole work budget before deciding",

@@ -9,7 +9,9 @@ change gets, and whether the lenient policy forgives it.
 from __future__ import annotations
 
 from registry.compat.nodes import Node, Subs
-from registry.core.patterns import PatternError, compile_pattern, search
+from registry.compat.undecided import PatternUndecided
+from registry.core.matching import PatternTimeout, search_within
+from registry.core.patterns import PatternError, compile_pattern
 
 UNNAMED = "x-unnamed-property"
 """The property name used in witnesses for a property no schema names."""
@@ -25,8 +27,16 @@ def readable(pattern: str) -> bool:
 
 
 def matches(pattern: str, name: str) -> bool:
-    """As the validators decide `patternProperties`: a search; a broken pattern never matches."""
-    return search(pattern, name)
+    """As the validators decide `patternProperties`: a search; a broken pattern never matches.
+
+    Linear-time where jsonschema-rs reads the pattern, else within a time budget: a pattern
+    that runs out of it leaves the question undecided (PatternUndecided), never guessed."""
+    try:
+        return search_within(pattern, name)
+    except PatternError:
+        return False
+    except PatternTimeout as error:
+        raise PatternUndecided(pattern, error.seconds) from None
 
 
 def for_name(node: Node, name: str) -> tuple[list[Node], bool]:

@@ -13,6 +13,7 @@ import sys
 from functools import lru_cache
 from typing import Any
 
+from registry.compat.samples import MAX_MADE_LENGTH
 from registry.core.patterns import translate
 
 if sys.version_info >= (3, 11):
@@ -23,6 +24,8 @@ else:  # pragma: no cover - Python 3.10
     import sre_parse as _parser
 
 _LIMIT = 6
+_MAX_REPEAT = MAX_MADE_LENGTH
+"""The longest run a sample repeats a part to; a pattern asking for more gets no sample."""
 CATEGORY_SAMPLES: dict[Any, str] = {
     _c.CATEGORY_DIGIT: "0",
     _c.CATEGORY_NOT_DIGIT: "a",
@@ -88,6 +91,8 @@ def _node(op: Any, av: Any, groups: dict[int, str], depth: int) -> list[str]:
         low, high, pattern = av
         inner = _sequence(list(pattern), groups, depth) or [""]
         counts = [low] + ([low + 1] if high is _c.MAXREPEAT or low + 1 <= high else [])
+        if low > _MAX_REPEAT or len(inner[0]) * low > _MAX_REPEAT:
+            return []  # a sample that long is never built
         return [inner[0] * count for count in counts] + [s * max(low, 1) for s in inner[1:2]]
     if op is _c.GROUPREF:
         return [groups.get(av, "")]

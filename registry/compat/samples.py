@@ -35,3 +35,10 @@ FORMATS: Mapping[str, str] = {
     "regex": "^a+$",
 }
 """A valid string for each `format` the drafts define (and `url`)."""
+
+
+MAX_MADE_LENGTH = 10_000
+"""The longest string the engine makes as a sample or witness: a schema asking for a longer
+one gets none (its bound describes it), so no comparison builds a value it cannot hold."""
+MAX_MADE_ITEMS = 1_000
+"""The most items of an array the engine makes as a sample or witness."""

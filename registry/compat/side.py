@@ -18,8 +18,9 @@ from registry.compat.interner import Interner
 from registry.compat.keywords import validating_keywords
 from registry.compat.loops import known_loop
 from registry.compat.nodes import Node, cached_property
-from registry.compat.undecided import NotASchema, Unevaluable
+from registry.compat.undecided import NotASchema, PatternUndecided, Unevaluable
 from registry.core.dialects import DRAFT202012, Dialect, dialect_or_default
+from registry.core.matching import PatternTimeout
 from registry.core.model import JSON, pointer_join
 from registry.core.refs import validator_for
 from registry.core.walk import subschemas
@@ -51,11 +52,11 @@ class Side:
     def __post_init__(self) -> None:
         if isinstance(self.body, bool):
             self.dialect = BOOLEAN_DIALECT
-            root = validator_for(_BOOLEAN_ROOT, self.registry)
+            root = validator_for(_BOOLEAN_ROOT, self.registry, bounded_patterns=True)
             self.validator = root.evolve(schema=self.body)
         else:
             self.dialect = dialect_or_default(self.body)
-            self.validator = validator_for(self.body, self.registry)
+            self.validator = validator_for(self.body, self.registry, bounded_patterns=True)
 
     @cached_property
     def keywords(self) -> frozenset[str]:
@@ -93,6 +94,8 @@ class Side:
         self.require_evaluable(node)
         try:
             return bool(node.validator.is_valid(instance))
+        except PatternTimeout as error:
+            raise PatternUndecided(error.pattern, error.seconds) from None
         except Exception as error:  # whatever jsonschema raises, the answer is unknown
             self.raise_bad_reference()
             raise Unevaluable(node.pointer, type(error).__name__) from None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from registry.compat.catalogue import bound_change
 from registry.compat.counts import CountGap, count_gaps
 from registry.compat.nodes import Node, Subs
+from registry.compat.samples import MAX_MADE_LENGTH
 from registry.core.model import JSON
 
 if TYPE_CHECKING:
@@ -84,10 +85,9 @@ def strings(ch: Inclusion, subs: Subs, sup: Node) -> bool:
 def _around(gap: CountGap, subs: Subs) -> list[JSON]:
     """Strings just outside the reader's length bound, and at the writer's own bounds."""
     length = gap.wanted - 1 if gap.lower else gap.wanted + 1
-    found: list[JSON] = ["a" * length] if length >= 0 else []
-    if gap.best is not None:
-        found.insert(0, "a" * gap.best)
+    lengths = [gap.best] if gap.best is not None else []
+    lengths.append(length)
     least = [c for n in subs if (c := n.count("minLength")) is not None]
     if least and not gap.lower:
-        found.append("a" * max(least))
-    return found
+        lengths.append(max(least))
+    return ["a" * n for n in lengths if 0 <= n <= MAX_MADE_LENGTH]

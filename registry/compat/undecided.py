@@ -66,6 +66,20 @@ class Unevaluable(Undecided):
         )
 
 
+class PatternUndecided(Undecided):
+    """A pattern that only a backtracking engine reads ran out of time on a value."""
+
+    change_type = "PATTERN_UNDECIDED"
+
+    def __init__(self, pattern: str, seconds: float) -> None:
+        super().__init__(
+            f"whether the pattern {pattern!r} matches could not be decided within {seconds} s",
+            "write the pattern without nested repeats, or in the syntax jsonschema-rs reads "
+            "(see the `pattern-dialect` rule)",
+        )
+        self.pattern = pattern
+
+
 def _kind(value: object) -> str:
     """What a JSON value is, in words."""
     if isinstance(value, list):

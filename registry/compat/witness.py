@@ -23,7 +23,7 @@ from registry.compat.interner import Interner
 from registry.compat.nodes import Node
 from registry.compat.regex_sample import samples
 from registry.compat.resolution import expand_all
-from registry.compat.samples import FORMATS
+from registry.compat.samples import FORMATS, MAX_MADE_ITEMS, MAX_MADE_LENGTH
 from registry.compat.side import Side
 from registry.compat.undecided import Undecided
 from registry.compat.values import ARRAY, BOOLEAN, FRACTION, INTEGER, NULL, OBJECT, STRING, exact
@@ -113,6 +113,8 @@ class Sampler:
 
     def _arrays(self, subs: tuple[Node, ...], depth: int, rich: bool) -> list[JSON]:
         least = max([c for n in subs if (c := n.count("minItems")) is not None] or [0])
+        if least > MAX_MADE_ITEMS:
+            return []  # a value that long is described by its bound, never built
         prefix = max([len(n.tuple_items[0]) for n in subs] or [0])
         items = [self._item(subs, i, depth) for i in range(least)]
         found: list[JSON] = [items]
@@ -216,7 +218,7 @@ def _strings(subs: tuple[Node, ...]) -> list[JSON]:
     found: list[JSON] = []
     for base in bases:
         found.append(base)
-        if len(base) < least:
+        if len(base) < least <= MAX_MADE_LENGTH:
             found.append(base + "a" * (least - len(base)))
             found.append("a" * (least - len(base)) + base)
         if len(base) > most:
@@ -282,20 +284,30 @@ def search(comparison: Comparison, direction: Mode, budget: int = BUDGET) -> JSO
     )
     sampler = Sampler()
     spent = 0
-    for failure in found:
-        if len(failure.frames) > MAX_DEPTH:
-            continue  # an event that deep costs more to validate than a witness is worth
-        for value in _local(failure, sampler):
-            instance = _embed(value, failure.frames, sampler)
-            spent += 1
-            if _safe_valid(writer, None, instance) and _safe_valid(reader, None, instance) is False:
+    try:
+        for failure in found:
+            if len(failure.frames) > MAX_DEPTH:
+                continue  # an event that deep costs more to validate than a witness is worth
+            for value in _local(failure, sampler):
+                instance = _embed(value, failure.frames, sampler)
+                spent += 1
+                if _confirmed(writer, reader, instance):
+                    return instance
+                if spent >= budget:
+                    return None
+        for instance in sampler.values((writer.root(),)):
+            if _confirmed(writer, reader, instance):
                 return instance
-            if spent >= budget:
-                return None
-    for instance in sampler.values((writer.root(),)):
-        if _safe_valid(writer, None, instance) and _safe_valid(reader, None, instance) is False:
-            return instance
+    except Undecided:  # a question the samples depend on cannot be answered: no witness
+        return None
     return None
+
+
+def _confirmed(writer: Side, reader: Side, instance: JSON) -> bool:
+    """Whether `instance` is valid under the writer and invalid under the reader."""
+    return (
+        bool(_safe_valid(writer, None, instance)) and _safe_valid(reader, None, instance) is False
+    )
 
 
 def _local(failure: Found, sampler: Sampler) -> Iterable[JSON]:
