@@ -189,7 +189,8 @@ def test_a_hanging_registry_delays_start_up_and_recording_by_the_timeout_only(
     assert "did not answer within registry_timeout (0.5 s)" in str(raised.value)
     assert waited < 5, f"preload waited {waited:.1f} s for a registry that hangs"
     began = time.monotonic()
-    with pytest.raises(SchemaUnavailable, match="did not answer") as unanswered:
+    # the wait gives up, or the request reaches its own deadline first on a busy machine
+    with pytest.raises(SchemaUnavailable, match=r"did not answer|timed out after") as unanswered:
         log.record_event(CHECKOUT, 1, {"total": 1})
     assert unanswered.value.hint.startswith("Raise registry_timeout")
     assert time.monotonic() - began < 5
