@@ -38,17 +38,25 @@ def compare_files(
     policy: str | None = None,
     steps: int | None = None,
     shown: Callable[[Path], str] = str,
+    warn: Callable[[str], None] = lambda message: None,
 ) -> CompatReport:
     """The compatibility report of `new_path` against `old_path`, labelled with their paths.
 
     Each direction may take `steps` (default: the configured `compat-budget`). Raises
     PathNotFound for a missing file and UnreadableSchema for a file that cannot be read or is
-    not a valid JSON Schema.
+    not a valid JSON Schema. Two files holding different `$id`s are compared all the same,
+    and `warn` is told: they are two events, not two versions of one.
     """
     old, new = (
         read_document(path, max_bytes=settings.max_file_bytes, shown=shown)
         for path in (old_path, new_path)
     )
+    old_id, new_id = _id_of(old), _id_of(new)
+    if old_id and new_id and old_id != new_id:
+        warn(
+            f"{shown(old_path)} holds `$id` {old_id} and {shown(new_path)} holds {new_id}: "
+            "two events, not two versions of one"
+        )
     chosen_mode, chosen_policy = mode_and_policy(
         settings, _id_of(new) or _id_of(old) or "", mode=mode, policy=policy
     )

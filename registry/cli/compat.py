@@ -1,12 +1,15 @@
-"""`telemetry-registry compat OLD_FILE NEW_FILE`: changes, verdict, and a breaking event.
+"""`telemetry-registry compat OLD NEW` (or `compat ID OLD_VERSION NEW_VERSION`): changes,
+verdict, and a breaking event.
 
-Either file may hold any JSON Schema; a bare `true`/`false` is read as 2020-12.
+OLD and NEW are files or `REV:PATH` (a file at a git revision). Either may hold any JSON
+Schema; a bare `true`/`false` is read as 2020-12.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from registry.checks.compat_files import compare_files
@@ -14,8 +17,9 @@ from registry.cli.options import add_format
 from registry.cli.paths import display
 from registry.core.config import DEFAULT_COMPAT_BUDGET, Settings
 from registry.core.model import Mode
-from registry.errors import EXIT_OK, EXIT_PROBLEMS
+from registry.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 from registry.report.compat import render_compat
+from registry.sources.operands import Operand, file_or_revision, scratch_folder, versions_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,8 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{parser.description}. Each file holds any JSON Schema: `$schema` decides its draft "
         "(draft 7 without one), and a file holding only `true` or `false` is read as 2020-12."
     )
-    parser.add_argument("old", type=Path, metavar="OLD_FILE", help="the earlier version")
-    parser.add_argument("new", type=Path, metavar="NEW_FILE", help="the later version")
+    parser.add_argument(
+        "operands",
+        nargs="+",
+        metavar="OPERAND",
+        help="OLD NEW: two files, each a path or REV:PATH (a file at a git revision, e.g. "
+        "main:schemas/shop/checkout/1.0.0.yaml); or ID OLD_VERSION NEW_VERSION: two versions of "
+        "an event in the schema tree, by `$id` or its path below the base URL",
+    )
     parser.add_argument(
         "--mode",
         choices=("backward", "forward", "full"),
@@ -53,15 +63,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if len(args.operands) not in (2, 3):
+        raise UsageError(
+            f"compat takes OLD NEW or ID OLD_VERSION NEW_VERSION, not {len(args.operands)} "
+            "operands",
+            "e.g. `compat old.json new.json` or `compat shop/checkout 1.0.0 1.1.0`",
+        )
+    with scratch_folder() as scratch:
+        if len(args.operands) == 3:
+            schema_id, old_version, new_version = args.operands
+            old, new = versions_of(schema_id, old_version, new_version, settings)
+        else:
+            old, new = (file_or_revision(text, Path(scratch)) for text in args.operands)
+        return _compat(args, settings, old, new)
+
+
+def _compat(args: argparse.Namespace, settings: Settings, old: Operand, new: Operand) -> int:
+    labels = {old.path: old.label, new.path: new.label}
     return compat(
-        args.old,
-        args.new,
+        old.path,
+        new.path,
         settings,
         mode=Mode(args.mode) if args.mode else None,
         policy=args.policy,
         output_format=args.format,
         fail_on_incompatible=args.fail_on_incompatible,
         steps=args.budget,
+        shown=lambda path: labels.get(path) or display(path),
     )
 
 
@@ -86,10 +114,17 @@ def compat(
     output_format: str = "text",
     fail_on_incompatible: bool = False,
     steps: int | None = None,
+    shown: Callable[[Path], str] = display,
 ) -> int:
     """Print the report on `new` against `old`; 1 only when asked to fail and incompatible."""
-    report = compare_files(old, new, settings, mode=mode, policy=policy, steps=steps, shown=display)
+    report = compare_files(
+        old, new, settings, mode=mode, policy=policy, steps=steps, shown=shown, warn=_warn
+    )
     sys.stdout.write(render_compat(report, output_format))
     if fail_on_incompatible and not report.compatible:
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
