@@ -18,7 +18,7 @@ from referencing import Registry
 
 from registry.checks.governance import Assessment, Governance, Status, breaking_changes, govern
 from registry.checks.lint import has_errors, lint
-from registry.compat import Witness, check
+from registry.compat import Budget, Witness, check
 from registry.core.config import Settings
 from registry.core.model import Finding, Mode, SchemaRef, Severity
 from registry.core.refs import build_registry
@@ -118,7 +118,8 @@ def build_review(
     diffs: dict[SchemaRef, str] = {}
     for assessment in review.assessments:
         policy = settings.for_event(assessment.ref.id).policy
-        found = tuple(_witnesses(assessment, head, registries, policy))
+        budget = Budget(steps=settings.compat_budget)
+        found = tuple(_witnesses(assessment, head, registries, policy, budget))
         if found:
             witnesses[assessment.ref] = found
         text = _unified_diff(assessment, base, head)
@@ -132,6 +133,7 @@ def _witnesses(
     head: Snapshot,
     registries: tuple[Registry[Any], Registry[Any]],
     policy: str,
+    budget: Budget,
 ) -> list[Witness]:
     """One event per distinct break of the version, in the directions its mode checks.
 
@@ -157,6 +159,7 @@ def _witnesses(
                 policy=policy,
                 old_registry=registries[0] if in_place else registries[1],
                 new_registry=registries[1],
+                budget=budget,
             ).witness
             if witness is None:
                 continue

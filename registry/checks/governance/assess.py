@@ -65,6 +65,7 @@ class Assessor:
                 policy=policy,
                 old_registry=self.base_registry if published else self.head_registry,
                 new_registry=self.head_registry,
+                budget=compat.Budget(steps=self.settings.compat_budget),
             )
         )
         verdicts = {mode: bool(compat.is_compatible(changes, mode)) for mode in PAIRWISE_MODES}
