@@ -40,25 +40,35 @@ def subschemas(schema: JSON, pointer: str = "") -> Iterator[tuple[str, Mapping[s
     stack: list[tuple[str, JSON]] = [(pointer, schema)]
     while stack:
         where, node = stack.pop()
-        if not isinstance(node, Mapping):
+        if not _is_mapping(node):
             continue
         yield where, node
+        if not node.keys() & _FOLLOWED:  # a leaf, as most schemas are: nothing to look up
+            continue
         children: list[tuple[str, JSON]] = []
         for keyword in SCHEMA_MAP_KEYWORDS:
             value = node.get(keyword)
-            if isinstance(value, Mapping):
+            if value is not None and _is_mapping(value):
                 for name, child in value.items():
                     children.append((pointer_join(where, keyword, name), child))
         for keyword in SCHEMA_KEYWORDS:
             value = node.get(keyword)
-            if isinstance(value, Mapping):
+            if value is not None and _is_mapping(value):
                 children.append((pointer_join(where, keyword), value))
         for keyword in SCHEMA_LIST_KEYWORDS:
             value = node.get(keyword)
-            if isinstance(value, list):
+            if type(value) is list:
                 for index, child in enumerate(value):
                     children.append((pointer_join(where, keyword, index), child))
         stack.extend(reversed(children))
+
+
+_FOLLOWED = frozenset((*SCHEMA_MAP_KEYWORDS, *SCHEMA_KEYWORDS, *SCHEMA_LIST_KEYWORDS))
+
+
+def _is_mapping(value: object) -> bool:
+    """`isinstance(value, Mapping)`, answered at once for the dicts parsed JSON is made of."""
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 IN_PLACE_LIST_KEYWORDS = ("allOf", "anyOf", "oneOf")

@@ -10,7 +10,7 @@ A Problem names its rule (from `registry.checks.lint.rules`) and where in the bo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
@@ -48,6 +48,18 @@ class Context:
     references: referencing.Registry[Any]
     paths: frozenset[PurePosixPath] = frozenset()
     """Every file of the snapshot, so that a hint never says to overwrite one."""
+    walks: dict[int, tuple[tuple[str, Mapping[str, Any]], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def subschemas(self, schema: EventSchema) -> tuple[tuple[str, Mapping[str, Any]], ...]:
+        """`core.walk.subschemas` of the schema's body, walked once for all the checks: the
+        snapshot holds the bodies for the whole run, so their identities stay theirs."""
+        key = id(schema.body)
+        walked = self.walks.get(key)
+        if walked is None:
+            walked = self.walks[key] = tuple(subschemas(schema.body))
+        return walked
 
 
 Check = Callable[[EventSchema, "Context"], Iterator[Problem]]
@@ -152,7 +164,7 @@ def check_subschemas(schema: EventSchema, context: Context) -> Iterator[Problem]
             resolver = context.references.resolver_with_root(resource_of(schema.body))
         return resolver.lookup(ref).contents
 
-    for pointer, node in subschemas(schema.body):
+    for pointer, node in context.subschemas(schema):
         if _is_property(pointer) and not _is_documented(node, lookup):
             yield Problem(
                 "property-description",

@@ -16,12 +16,11 @@ from jsonschema.exceptions import best_match
 from registry.checks.lint.checks import Context, Problem
 from registry.core.model import EventSchema, pointer_join
 from registry.core.refs import validator_for
-from registry.core.walk import subschemas
 
 
 def check_examples(schema: EventSchema, context: Context) -> Iterator[Problem]:
     validator: Any = None
-    for pointer, node in subschemas(schema.body):
+    for pointer, node in context.subschemas(schema):
         examples = node.get("examples")
         if not isinstance(examples, list) or not examples:
             continue

@@ -17,7 +17,6 @@ import jsonschema_specifications  # type: ignore[import-untyped]
 from registry.checks.lint.checks import Context, Problem
 from registry.core.dialects import Dialect, dialect_or_default, metaschema_of
 from registry.core.model import JSON, EventSchema, pointer_join
-from registry.core.walk import subschemas
 
 PROJECT_KEYWORDS = frozenset(
     {
@@ -35,7 +34,7 @@ PROJECT_KEYWORDS = frozenset(
 
 def check_keywords(schema: EventSchema, context: Context) -> Iterator[Problem]:
     known = known_keywords(dialect_or_default(schema.body)) | context.settings.allowed_keywords
-    for pointer, node in subschemas(schema.body):
+    for pointer, node in context.subschemas(schema):
         for key in node:
             if not isinstance(key, str) or key in known or key.startswith("x-"):
                 continue

@@ -21,7 +21,6 @@ from registry import compat
 from registry.checks.lint.checks import Context, Problem
 from registry.checks.lint.keywords import closest
 from registry.core.model import JSON, EventSchema, Mode, pointer_join
-from registry.core.walk import subschemas
 
 _ENGINE_KEYWORDS = ("enum", "const", "allOf")
 """A subschema is put to the engine only when one of these could contradict its `type`."""
@@ -40,7 +39,7 @@ class Empty:
 
 def check_satisfiable(schema: EventSchema, context: Context) -> Iterator[Problem]:
     judge = _Judge(schema.body, context)
-    for pointer, node in subschemas(schema.body):
+    for pointer, node in context.subschemas(schema):
         if pointer and not _is_property(pointer):
             continue
         empty = judge.why_empty(node, pointer)
