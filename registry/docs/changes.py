@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from registry.compat import InvalidSchema, diff, is_compatible, required_bump
+from registry.compat import Budget, InvalidSchema, diff, is_compatible, required_bump
 from registry.compat.catalogue import ANNOTATION_TYPES
 from registry.core.config import Settings
 from registry.core.model import Change, Mode, SchemaRef, Version
@@ -50,6 +50,7 @@ def is_annotation(change: Change) -> bool:
 def changelog(snapshot: Snapshot, settings: Settings) -> dict[SchemaRef, VersionChanges]:
     """Every version that has a valid predecessor, keyed by its own ref."""
     references = build_registry(snapshot.schemas, base_url=settings.base_url)
+    budget = Budget(steps=settings.compat_budget)
     found: dict[SchemaRef, VersionChanges] = {}
     for schema_id, versions in snapshot.by_id.items():
         event = settings.for_event(schema_id)
@@ -62,6 +63,7 @@ def changelog(snapshot: Snapshot, settings: Settings) -> dict[SchemaRef, Version
                     policy=event.policy,
                     old_registry=references,
                     new_registry=references,
+                    budget=budget,
                 )
             except InvalidSchema:
                 continue  # lint reports the invalid schema; its page shows no changelog

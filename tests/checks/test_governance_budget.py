@@ -1,4 +1,4 @@
-"""Governance and the review compare versions within the configured `compat-budget`."""
+"""Governance, the review and the docs changelog compare within the configured `compat-budget`."""
 
 from __future__ import annotations
 
@@ -43,3 +43,17 @@ def test_the_configured_budget_reaches_the_comparisons_governance_makes(tmp_path
     assert generous and "BUDGET_EXHAUSTED" not in generous
     starved = change_types(replace(settings, compat_budget=1), tmp_path / "starved")
     assert "BUDGET_EXHAUSTED" in starved
+
+
+def test_the_docs_changelog_compares_within_the_configured_budget(tmp_path: Path) -> None:
+    from registry.docs.changes import changelog
+
+    head = load_folder(tree(tmp_path, "checkout-1.0.0.yaml", "checkout-1.1.0-additive.yaml"))
+    settings = Settings(base_url="https://events.example.org/schemas/")
+    generous = {c.type for v in changelog(head, settings).values() for c in v.changes}
+    starved = {
+        c.type
+        for v in changelog(head, replace(settings, compat_budget=1)).values()
+        for c in v.changes
+    }
+    assert "BUDGET_EXHAUSTED" not in generous and "BUDGET_EXHAUSTED" in starved
