@@ -8,7 +8,6 @@ import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,6 +17,7 @@ from registry.core.config import Settings
 from registry.eventlog import EventLog
 from registry.publish.writer import publish
 from registry.sources.tree import load_folder
+from tests.deadline import raises_within
 from tests.loopback import Loopback, start
 
 CHECKOUT = "https://events.example.org/schemas/shop/checkout"
@@ -68,24 +68,6 @@ def scripted() -> Iterator[Callable[[Callable[[BaseHTTPRequestHandler], None]], 
         server.close()
 
 
-def within(seconds: float, call: Callable[[], Any]) -> BaseException:
-    """Run `call`, which must raise, in a thread; fail unless it ended within `seconds`."""
-    outcome: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            call()
-        except BaseException as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds} s"
-    assert outcome, "it returned instead of raising"
-    return outcome[0]
-
-
 def trickle_body(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
     def answer(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
@@ -118,7 +100,7 @@ def test_a_registry_that_trickles_is_cut_off_at_the_deadline(
     server = scripted(trickle(stop))
     try:
         client = RegistryClient(server.url, cache_dir=tmp_path, timeout=1, retries=0)
-        error = within(5, client.index)
+        error = raises_within(5, client.index)
     finally:
         stop.set()
     assert isinstance(error, ClientError)
@@ -138,7 +120,7 @@ def test_an_eventlog_gives_up_on_a_trickling_registry_and_its_fetch_thread_ends(
         registry_timeout=1.0,
     )
     try:
-        error = within(5, lambda: log.preload())
+        error = raises_within(5, lambda: log.preload())
         assert isinstance(error.__cause__ or error, Exception)
         fetchers = [t for t in threading.enumerate() if t.name.startswith("registry-fetch")]
         for thread in fetchers:
@@ -162,7 +144,7 @@ def test_a_redirect_to_another_origin_is_refused_and_never_reached(
 
     registry = scripted(redirect)
     client = RegistryClient(registry.url, cache_dir=tmp_path, timeout=2, retries=0)
-    error = within(10, client.index)
+    error = raises_within(10, client.index)
     assert isinstance(error, ClientError)
     assert "another origin than the registry's" in str(error)
     assert inside.paths == []
@@ -180,7 +162,7 @@ def test_a_redirect_to_another_scheme_is_a_client_error(
 
     registry = scripted(redirect)
     client = RegistryClient(registry.url, cache_dir=tmp_path, timeout=2, retries=0)
-    error = within(10, client.index)
+    error = raises_within(10, client.index)
     assert isinstance(error, ClientError)
     assert target in str(error) and ("another origin" in str(error) or "not allowed" in str(error))
 

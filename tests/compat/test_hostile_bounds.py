@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +11,12 @@ import pytest
 from registry import cli
 from registry.compat import check
 from registry.core.model import Mode
+from tests.deadline import finishes
 
 BACKTRACKS = r"^(?<w>a|aa)+\k<w>$"
 """ECMA-262 that jsonschema-rs does not read (`\\k<name>`): only the timed engine can, and a
 name of a's and a '!' sends it backtracking."""
 NAME = "a" * 30 + "!"
-
-
-def finishes(work: Callable[[], Any], seconds: float = 20.0) -> Any:
-    """`work()`'s result, failing when it is still running after `seconds` (a stall, not speed)."""
-    outcome: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: outcome.update(value=work()), daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds} s"
-    return outcome.get("value")
 
 
 def with_pattern(value_type: str) -> dict[str, Any]:
@@ -40,7 +29,7 @@ def with_pattern(value_type: str) -> dict[str, Any]:
 
 def test_a_pattern_that_backtracks_is_undecided_never_guessed() -> None:
     report = finishes(
-        lambda: check(with_pattern("integer"), with_pattern("string"), mode=Mode.BACKWARD)
+        lambda: check(with_pattern("integer"), with_pattern("string"), mode=Mode.BACKWARD), 20
     )
     assert [change.type for change in report.changes] == ["PATTERN_UNDECIDED"]
     assert report.compatible is False
@@ -63,10 +52,11 @@ def test_huge_bounds_are_compared_without_building_the_values_they_describe(
         path = tmp_path / name
         path.write_text(json.dumps({"type": "object", "properties": {"v": body}}))
         files.append(str(path))
-    code = finishes(lambda: cli.main(["compat", *files, "--format", "json"]))
+    code = finishes(lambda: cli.main(["compat", *files, "--format", "json"]), 20)
     assert code == 0
     report = finishes(
-        lambda: check({"properties": {"v": old}}, {"properties": {"v": new}}, mode=Mode.BACKWARD)
+        lambda: check({"properties": {"v": old}}, {"properties": {"v": new}}, mode=Mode.BACKWARD),
+        20,
     )
     assert report.compatible is False
     assert any(keyword in change.description for change in report.changes)

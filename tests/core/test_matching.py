@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 import jsonschema
@@ -13,30 +12,12 @@ from hypothesis import strategies as st
 
 from registry.core.matching import linear_validator_class, search
 from registry.eventlog import EventLog
+from tests.deadline import finishes
 
 BACKTRACKING = "^(a+)+$"
 # ECMA-262, but jsonschema-rs refuses `\k<name>`: the bounded fallback matches it
 FALLBACK_ONLY = r"^(?<w>a|aa)+\k<w>$"
 SCHEMA_ID = "https://events.example.org/schemas/test/patterned"
-
-
-def finishes(call: Any, seconds: float = 30.0) -> Any:
-    """Run `call` in a thread; fail if it has not returned (or raised) within `seconds`."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as error:
-            outcome["error"] = error
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def test_a_backtracking_pattern_is_matched_in_linear_time() -> None:
