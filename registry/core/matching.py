@@ -60,7 +60,10 @@ _KEPT = 1024
 def search(pattern: str, text: str) -> bool:
     """Whether `pattern` matches anywhere in `text` (as JSON Schema's `pattern`), in bounded
     time; False for a pattern that no engine compiles, or that ran out of time."""
-    return _matcher(pattern)(text)
+    try:
+        return search_within(pattern, text, seconds=FALLBACK_SECONDS)
+    except (PatternTimeout, patterns.PatternError):
+        return False
 
 
 def search_within(pattern: str, text: str, *, seconds: float = TOOLING_SECONDS) -> bool:
@@ -78,11 +81,6 @@ def search_within(pattern: str, text: str, *, seconds: float = TOOLING_SECONDS) 
 
 
 @functools.lru_cache(maxsize=_KEPT)
-def _matcher(pattern: str) -> Callable[[str], bool]:
-    return _linear(pattern) or _fallback(pattern)
-
-
-@functools.lru_cache(maxsize=_KEPT)
 def _linear(pattern: str) -> Callable[[str], bool] | None:
     """jsonschema-rs's matcher for `pattern`, or None when its engine cannot compile it."""
     try:
@@ -91,21 +89,6 @@ def _linear(pattern: str) -> Callable[[str], bool] | None:
         return None
     check: Callable[[str], bool] = compiled.is_valid
     return check
-
-
-def _fallback(pattern: str) -> Callable[[str], bool]:
-    try:
-        compiled = patterns.compile_pattern(pattern)
-    except patterns.PatternError:
-        return lambda text: False
-
-    def timed(text: str) -> bool:
-        try:
-            return compiled.search(text, timeout=FALLBACK_SECONDS) is not None
-        except TimeoutError:
-            return False
-
-    return timed
 
 
 def linear_validator_class(cls: type[Validator]) -> type[Validator]:
