@@ -260,3 +260,25 @@ def test_lint_through_the_command_exits_1_on_each_new_rule(
     assert code == 1
     assert "[unknown-keyword]" in out and "did you mean `required`?" in out
     assert "[example-valid]" in out
+
+
+def test_an_example_against_a_backtracking_pattern_is_checked_without_backtracking(
+    tmp_path: Path,
+) -> None:
+    from tests.deadline import finishes
+
+    body = {
+        "$id": "https://events.example.org/schemas/app/typed",
+        "version": 1,
+        "title": "Typed",
+        "description": "A word was typed.",
+        "type": "object",
+        "properties": {"word": {"type": "string", "description": "W.", "pattern": "^(a|aa)+$"}},
+        "examples": [{"word": "a" * 40 + "!"}],
+    }
+    folder = tmp_path / "app" / "typed"
+    folder.mkdir(parents=True)
+    (folder / "1.json").write_text(json.dumps(body), encoding="utf-8")
+    findings = finishes(lambda: lint(load_folder(tmp_path), Settings()), 20)
+    assert [f.rule for f in findings] == ["example-valid"]
+    assert "does not match" in findings[0].message

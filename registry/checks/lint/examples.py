@@ -14,6 +14,7 @@ import referencing.exceptions
 from jsonschema.exceptions import best_match
 
 from registry.checks.lint.checks import Context, Problem
+from registry.core.matching import PatternTimeout
 from registry.core.model import EventSchema, pointer_join
 from registry.core.refs import validator_for
 
@@ -25,7 +26,9 @@ def check_examples(schema: EventSchema, context: Context) -> Iterator[Problem]:
         if not isinstance(examples, list) or not examples:
             continue
         if validator is None:
-            validator = validator_for(schema.body, context.references)
+            # author text against author patterns: matched in linear time where jsonschema-rs
+            # reads the pattern, else within a time budget, never by open-ended backtracking
+            validator = validator_for(schema.body, context.references, bounded_patterns=True)
         # the subschema, with `$ref`s still resolved from the schema's root
         here = validator if not pointer else validator.evolve(schema=node)
         for index, example in enumerate(examples):
@@ -33,6 +36,14 @@ def check_examples(schema: EventSchema, context: Context) -> Iterator[Problem]:
                 error = best_match(here.iter_errors(example))
             except (referencing.exceptions.Unresolvable, ValueError):
                 continue  # `ref-resolves` reports the reference itself
+            except PatternTimeout as timeout:
+                yield Problem(
+                    "example-valid",
+                    f"example {index + 1} could not be checked: {timeout.message}",
+                    pointer_join(pointer, "examples", index),
+                    timeout.hint,
+                )
+                continue
             if error is None:
                 continue
             inside = pointer_join("", *error.absolute_path)
